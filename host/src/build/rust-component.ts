@@ -1,0 +1,238 @@
+/**
+ * Builds a Rust crate into a WebAssembly component:
+ *
+ *   cargo (Debian's, -Zbuild-std, wasm32-wasip1) -> core module
+ *   componentNew(core, preview1 adapter)          -> component
+ *
+ * Reactors are cdylib crates (plugins: wit-bindgen exports + the reactor adapter);
+ * commands are bin crates (any std Rust program; the command adapter turns its
+ * `_start` into wasi:cli/run). All cargo settings are passed on the command line,
+ * so a crate needs no .cargo/config.toml; crates.io is used as usual.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { assertRustWasmToolchain, RUST_WASM_TOOLCHAIN } from './toolchain.js';
+
+export type RustComponentKind = 'reactor' | 'command';
+
+export interface BuildRustComponentOptions {
+  /** Directory of the crate (a standalone crate or a workspace member). */
+  crateDir: string;
+  /** Where the component goes. */
+  outFile: string;
+  /** 'reactor' for a cdylib (plugin), 'command' for a bin (wasi:cli command). */
+  kind: RustComponentKind;
+  /** Release profile (default true). */
+  release?: boolean;
+  /** Receives cargo's stderr, line by line. */
+  log?: (line: string) => void;
+  /**
+   * WIT directory the crate's bindings are generated from, watched by the freshness
+   * check (default: `<crateDir>/wit` when it exists).
+   */
+  witDir?: string;
+}
+
+export interface BuildRustComponentResult {
+  outFile: string;
+  /** false when outFile was newer than every input and the build was skipped. */
+  built: boolean;
+}
+
+const TARGET = 'wasm32-wasip1';
+const STDERR_TAIL_LINES = 40;
+
+export async function buildRustComponent(opts: BuildRustComponentOptions): Promise<BuildRustComponentResult> {
+  const crateDir = path.resolve(opts.crateDir);
+  const outFile = path.resolve(opts.outFile);
+  const manifest = path.join(crateDir, 'Cargo.toml');
+  if (!existsSync(manifest)) throw new Error(`buildRustComponent: no Cargo.toml in ${crateDir}`);
+  const witDir = opts.witDir !== undefined ? path.resolve(opts.witDir) : path.join(crateDir, 'wit');
+
+  if (isFresh(outFile, buildInputs(crateDir, witDir))) return { outFile, built: false };
+
+  assertRustWasmToolchain();
+  const coreModule = await runCargo(manifest, opts.kind, opts.release ?? true, opts.log);
+
+  const { componentNew } = await import('@bytecodealliance/jco-transpile/wasm-tools');
+  const [core, adapter] = await Promise.all([readFile(coreModule), readFile(adapterPath(opts.kind))]);
+  let component: Uint8Array;
+  try {
+    component = await componentNew(core, [['wasi_snapshot_preview1', adapter]]);
+  } catch (err) {
+    throw new Error(`buildRustComponent: componentNew failed for ${coreModule}: ${errorText(err)}`);
+  }
+
+  await mkdir(path.dirname(outFile), { recursive: true });
+  const tmp = `${outFile}.${process.pid}.tmp`;
+  await writeFile(tmp, component);
+  await rename(tmp, outFile);
+  return { outFile, built: true };
+}
+
+/** The preview1 adapter shipped with jco. */
+function adapterPath(kind: RustComponentKind): string {
+  const jcoMain = createRequire(import.meta.url).resolve('@bytecodealliance/jco');
+  return path.resolve(path.dirname(jcoMain), '..', 'lib', `wasi_snapshot_preview1.${kind}.wasm`);
+}
+
+// ---------------------------------------------------------------------------
+// Freshness
+
+/** Every file whose change must rebuild the component. */
+function buildInputs(crateDir: string, witDir: string): string[] {
+  const files = [
+    ...listFiles(path.join(crateDir, 'src')),
+    ...listFiles(witDir),
+    path.join(crateDir, 'Cargo.toml'),
+    path.join(crateDir, 'Cargo.lock'),
+    path.join(crateDir, 'build.rs'),
+  ];
+  const root = workspaceRoot(crateDir);
+  if (root !== undefined && root !== crateDir) {
+    files.push(path.join(root, 'Cargo.toml'), path.join(root, 'Cargo.lock'));
+  }
+  return files.filter((f) => existsSync(f));
+}
+
+function isFresh(outFile: string, inputs: string[]): boolean {
+  if (!existsSync(outFile)) return false;
+  const built = statSync(outFile).mtimeMs;
+  return inputs.every((f) => statSync(f).mtimeMs < built);
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/** The nearest ancestor (or the crate itself) whose Cargo.toml declares a [workspace]. */
+function workspaceRoot(crateDir: string): string | undefined {
+  for (let dir = crateDir; ; dir = path.dirname(dir)) {
+    const toml = path.join(dir, 'Cargo.toml');
+    if (existsSync(toml) && /^\s*\[workspace\]/m.test(readFileSync(toml, 'utf8'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// cargo
+
+/** The cargo command line for one crate; exported for logs and tests. */
+export function cargoArgs(manifest: string, kind: RustComponentKind, release: boolean): string[] {
+  const t = RUST_WASM_TOOLCHAIN;
+  const rustflags = ['-C', 'link-self-contained=no', '-L', t.wasiLibc];
+  const args = [
+    kind === 'command' ? 'rustc' : 'build',
+    '--manifest-path', manifest,
+    kind === 'command' ? '--bins' : '--lib',
+    '--target', TARGET,
+    '-Zbuild-std=std,panic_abort',
+    '--config', `target.${TARGET}.linker=${tomlString(t.linker)}`,
+    '--config', `target.${TARGET}.rustflags=[${rustflags.map(tomlString).join(', ')}]`,
+    '--message-format=json-render-diagnostics',
+  ];
+  if (release) args.push('--release');
+  // The crt only for the final link (`cargo rustc` passes these to the last rustc only),
+  // so the standard library built for reactors is reused by commands, and vice versa.
+  if (kind === 'command') args.push('--', '-C', `link-arg=${t.wasiLibc}/crt1-command.o`);
+  return args;
+}
+
+export function cargoEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  // These would override the target rustflags given with --config.
+  delete env.RUSTFLAGS;
+  delete env.CARGO_ENCODED_RUSTFLAGS;
+  delete env.CARGO_BUILD_RUSTFLAGS;
+  delete env.CARGO_BUILD_TARGET;
+  env.PATH = ['/usr/bin', base.PATH ?? ''].filter(Boolean).join(path.delimiter);
+  env.RUSTC = RUST_WASM_TOOLCHAIN.rustc;
+  env.RUSTC_BOOTSTRAP = '1';
+  return env;
+}
+
+interface CargoMessage {
+  reason?: string;
+  target?: { kind?: string[] };
+  filenames?: string[];
+}
+
+async function runCargo(
+  manifest: string,
+  kind: RustComponentKind,
+  release: boolean,
+  log: ((line: string) => void) | undefined,
+): Promise<string> {
+  const args = cargoArgs(manifest, kind, release);
+  const wantedKind = kind === 'command' ? 'bin' : 'cdylib';
+  log?.(`$ ${RUST_WASM_TOOLCHAIN.cargo} ${args.join(' ')}`);
+
+  const child = spawn(RUST_WASM_TOOLCHAIN.cargo, args, {
+    cwd: path.dirname(manifest),
+    env: cargoEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  const tail: string[] = [];
+  let artifact: string | undefined;
+  const onLines = (stream: NodeJS.ReadableStream, each: (line: string) => void): void => {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      lines.forEach(each);
+    });
+    stream.on('end', () => {
+      if (rest) each(rest);
+    });
+  };
+  onLines(child.stderr, (line) => {
+    log?.(line);
+    tail.push(line);
+    if (tail.length > STDERR_TAIL_LINES) tail.shift();
+  });
+  onLines(child.stdout, (line) => {
+    if (!line.startsWith('{')) return;
+    let msg: CargoMessage;
+    try {
+      msg = JSON.parse(line) as CargoMessage;
+    } catch {
+      return;
+    }
+    if (msg.reason !== 'compiler-artifact' || !msg.target?.kind?.includes(wantedKind)) return;
+    artifact = msg.filenames?.find((f) => f.endsWith('.wasm')) ?? artifact;
+  });
+
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) {
+    throw new Error(
+      `cargo failed (exit ${code}) building ${manifest} as a ${kind}:\n${tail.join('\n')}`,
+    );
+  }
+  if (artifact === undefined) {
+    throw new Error(
+      `cargo built ${manifest} but reported no ${wantedKind} .wasm artifact ` +
+        `(is the crate a ${kind === 'command' ? 'bin' : 'cdylib'}?)\n${tail.join('\n')}`,
+    );
+  }
+  return artifact;
+}
+
+function tomlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,170 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createShimFilesystem } from '../shim.js';
+import type { FilesystemGrant } from '../grant.js';
+import type { SandboxContext } from '../context.js';
+import { guestPathOf, resolveInRoot, symlinkTargetInRoot, type FsRoot } from './containment.js';
+
+/* The shim's descriptor, as far as this module uses it (its classes are untyped JS). */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Inner = any;
+interface PathFlags { symlinkFollow?: boolean }
+interface OpenFlags { create?: boolean; directory?: boolean; exclusive?: boolean; truncate?: boolean }
+interface DescriptorFlags { read?: boolean; write?: boolean; mutateDirectory?: boolean; [k: string]: boolean | undefined }
+
+const API = 'wasi:filesystem/types';
+
+/**
+ * wasi:filesystem for one plugin instance: the granted preopens only, every path
+ * proved to stay inside its root (no "..", absolute path or symlink escape), and
+ * read-only grants refusing every write, create, rename, delete and truncate.
+ * The shim's Node filesystem does the I/O; containment is enforced here, before it.
+ */
+export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxContext) {
+  const roots: FsRoot[] = grants.map((g) => ({ guest: g.guest, host: resolve(g.host), real: realpathSync(g.host), readOnly: g.readOnly }));
+  const inner = createShimFilesystem({ preopens: Object.fromEntries(roots.map((r) => [r.guest, r.host])) });
+
+  const refuse = (root: FsRoot, op: string, guest: string, reason: string, errno: string): never => {
+    ctx.deny({
+      capability: 'filesystem',
+      target: guest,
+      api: `${API}.descriptor.${op}`,
+      reason,
+      allowWith: reason.startsWith('read-only')
+        ? `capabilities.filesystem: [{ guest: ${root.guest}, host: ${root.host}, access: read-write }]`
+        : `capabilities.filesystem: [{ guest: ${guest.replace(/\/[^/]*$/, '') || '/'}, host: <host directory>, access: read }]`,
+    });
+    throw errno;
+  };
+
+  class Descriptor {
+    readonly #inner: Inner;
+    readonly #root: FsRoot;
+    readonly #host: string;
+
+    constructor(innerDescriptor: Inner, root: FsRoot, host: string) {
+      this.#inner = innerDescriptor;
+      this.#root = root;
+      this.#host = host;
+    }
+
+    static unwrap(d: Descriptor): Inner {
+      return d.#inner;
+    }
+
+    #path(op: string, path: string, follow: boolean, write: boolean): string {
+      const r = resolveInRoot(this.#root, this.#host, path, follow);
+      if (!r.ok) return refuse(this.#root, op, r.guest, r.reason, 'not-permitted');
+      if (write && this.#root.readOnly) return refuse(this.#root, op, guestPathOf(this.#root, r.host), 'read-only grant', 'read-only');
+      return r.host;
+    }
+
+    #writable(op: string): void {
+      if (this.#root.readOnly) refuse(this.#root, op, guestPathOf(this.#root, this.#host), 'read-only grant', 'read-only');
+    }
+
+    openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
+      const writes = !!(openFlags.create || openFlags.truncate || openFlags.exclusive || flags.write || flags.mutateDirectory);
+      const host = this.#path('open-at', path, !!pathFlags.symlinkFollow, writes);
+      return new Descriptor(this.#inner.openAt(pathFlags, path, openFlags, flags), this.#root, host);
+    }
+    statAt(pathFlags: PathFlags, path: string) {
+      this.#path('stat-at', path, !!pathFlags.symlinkFollow, false);
+      return this.#inner.statAt(pathFlags, path);
+    }
+    metadataHashAt(pathFlags: PathFlags, path: string) {
+      this.#path('metadata-hash-at', path, !!pathFlags.symlinkFollow, false);
+      return this.#inner.metadataHashAt(pathFlags, path);
+    }
+    readlinkAt(path: string) {
+      this.#path('readlink-at', path, false, false);
+      return this.#inner.readlinkAt(path);
+    }
+    setTimesAt(pathFlags: PathFlags, path: string, atime: unknown, mtime: unknown) {
+      this.#path('set-times-at', path, !!pathFlags.symlinkFollow, true);
+      return this.#inner.setTimesAt(pathFlags, path, atime, mtime);
+    }
+    createDirectoryAt(path: string) {
+      this.#path('create-directory-at', path, false, true);
+      return this.#inner.createDirectoryAt(path);
+    }
+    removeDirectoryAt(path: string) {
+      this.#path('remove-directory-at', path, false, true);
+      return this.#inner.removeDirectoryAt(path);
+    }
+    unlinkFileAt(path: string) {
+      this.#path('unlink-file-at', path, false, true);
+      return this.#inner.unlinkFileAt(path);
+    }
+    linkAt(oldFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string) {
+      this.#path('link-at', oldPath, !!oldFlags.symlinkFollow, true);
+      newDescriptor.#path('link-at', newPath, false, true);
+      return this.#inner.linkAt(oldFlags, oldPath, newDescriptor.#inner, newPath);
+    }
+    renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string) {
+      this.#path('rename-at', oldPath, false, true);
+      newDescriptor.#path('rename-at', newPath, false, true);
+      return this.#inner.renameAt(oldPath, newDescriptor.#inner, newPath);
+    }
+    symlinkAt(target: string, newPath: string) {
+      const link = this.#path('symlink-at', newPath, false, true);
+      if (!symlinkTargetInRoot(this.#root, link, target)) {
+        refuse(this.#root, 'symlink-at', `${guestPathOf(this.#root, link)} -> ${target}`, 'symlink target outside the granted directory', 'not-permitted');
+      }
+      return this.#inner.symlinkAt(target, newPath);
+    }
+
+    // Writes through an open descriptor.
+    writeViaStream(offset: bigint) {
+      this.#writable('write-via-stream');
+      return this.#inner.writeViaStream(offset);
+    }
+    appendViaStream() {
+      this.#writable('append-via-stream');
+      return this.#inner.appendViaStream();
+    }
+    write(buffer: Uint8Array, offset: bigint) {
+      this.#writable('write');
+      return this.#inner.write(buffer, offset);
+    }
+    setSize(size: bigint) {
+      this.#writable('set-size');
+      return this.#inner.setSize(size);
+    }
+    setTimes(atime: unknown, mtime: unknown) {
+      this.#writable('set-times');
+      return this.#inner.setTimes(atime, mtime);
+    }
+
+    // Reads and harmless calls on an already-contained descriptor.
+    readViaStream(offset: bigint) { return this.#inner.readViaStream(offset); }
+    read(length: bigint, offset: bigint) { return this.#inner.read(length, offset); }
+    readDirectory() { return this.#inner.readDirectory(); }
+    advise(offset: bigint, length: bigint, advice: unknown) { return this.#inner.advise(offset, length, advice); }
+    syncData() { return this.#inner.syncData(); }
+    sync() { return this.#inner.sync(); }
+    getFlags() {
+      const f = this.#inner.getFlags();
+      return this.#root.readOnly ? { ...f, write: false, mutateDirectory: false } : f;
+    }
+    getType() { return this.#inner.getType(); }
+    stat() { return this.#inner.stat(); }
+    metadataHash() { return this.#inner.metadataHash(); }
+    isSameObject(other: Descriptor) { return this.#inner.isSameObject(other.#inner); }
+    [Symbol.dispose]() { this.#inner[Symbol.dispose]?.(); }
+  }
+
+  const preopenList: [Descriptor, string][] = inner.preopens.getDirectories().map(([d, guest]: [Inner, string]) => {
+    const root = roots.find((r) => r.guest === guest)!;
+    return [new Descriptor(d, root, root.host), guest];
+  });
+
+  return {
+    preopens: { getDirectories: () => preopenList },
+    types: {
+      Descriptor,
+      DirectoryEntryStream: inner.types.DirectoryEntryStream,
+      filesystemErrorCode: inner.types.filesystemErrorCode,
+    },
+  };
+}

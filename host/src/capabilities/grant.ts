@@ -1,0 +1,117 @@
+import { relative, isAbsolute, resolve } from 'node:path';
+import type { PluginManifest } from '../config/manifest.js';
+import { hostMatches, parseOriginPattern } from './http/origin.js';
+
+/** What one plugin instance may do: the manifest narrowed by the job's policy. */
+export interface EffectiveGrant {
+  plugin: string;
+  filesystem: FilesystemGrant[];
+  /** scheme://host:port patterns. */
+  http: string[];
+  /** host:port entries. */
+  tcp: string[];
+  env: string[];
+  secrets: string[];
+  limits: Limits;
+}
+
+export interface FilesystemGrant {
+  guest: string;
+  host: string;
+  readOnly: boolean;
+}
+
+export interface Limits {
+  memoryMb: number;
+  callTimeoutMs: number;
+  maxBatchBytes: number;
+  /** Bytes of stdout + stderr kept in the log per instance; the rest is dropped and counted. */
+  maxOutputBytes: number;
+}
+
+/** A job's capability policy: each present list is a ceiling; an absent one does not narrow. */
+export interface CapabilityPolicy {
+  filesystem?: { host: string; access: 'read' | 'read-write' }[];
+  http?: string[];
+  tcp?: string[];
+  env?: string[];
+  secrets?: string[];
+  limits?: Partial<{ memory_mb: number; call_timeout_ms: number; max_batch_bytes: number; max_output_bytes: number }>;
+}
+
+export interface Narrowing {
+  capability: string;
+  entry: string;
+  reason: string;
+}
+
+const within = (root: string, p: string): boolean => {
+  const rel = relative(resolve(root), resolve(p));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+const originCovers = (policy: string, entry: string): boolean => {
+  const p = parseOriginPattern(policy);
+  const e = parseOriginPattern(entry);
+  return (p.scheme === '*' || p.scheme === e.scheme) && hostMatches(p.host, e.host) && (p.port === '*' || p.port === e.port);
+};
+
+const tcpCovers = (policy: string, entry: string): boolean => {
+  const [ph, pp] = splitHostPort(policy);
+  const [eh, ep] = splitHostPort(entry);
+  return hostMatches(ph, eh) && pp === ep;
+};
+
+export function splitHostPort(s: string): [string, string] {
+  const i = s.lastIndexOf(':');
+  return [s.slice(0, i).replace(/^\[|\]$/g, '').toLowerCase(), s.slice(i + 1)];
+}
+
+/** Narrows a manifest's grants by a policy. Never widens: every entry kept is in the manifest. */
+export function effectiveGrant(manifest: PluginManifest, policy: CapabilityPolicy = {}): { grant: EffectiveGrant; narrowed: Narrowing[] } {
+  const narrowed: Narrowing[] = [];
+  const caps = manifest.capabilities;
+  const keep = <T>(capability: string, entries: T[], allowed: ((e: T) => boolean) | undefined, show: (e: T) => string): T[] =>
+    entries.filter((e) => {
+      if (!allowed || allowed(e)) return true;
+      narrowed.push({ capability, entry: show(e), reason: 'not allowed by the job policy' });
+      return false;
+    });
+
+  const filesystem: FilesystemGrant[] = [];
+  for (const g of caps.filesystem) {
+    const ceiling = policy.filesystem?.filter((p) => within(p.host, g.host));
+    if (ceiling && ceiling.length === 0) {
+      narrowed.push({ capability: 'filesystem', entry: `${g.host} -> ${g.guest}`, reason: 'host path outside the job policy' });
+      continue;
+    }
+    const policyAllowsWrite = !ceiling || ceiling.some((p) => p.access === 'read-write');
+    if (g.access === 'read-write' && !policyAllowsWrite) {
+      narrowed.push({ capability: 'filesystem', entry: `${g.host} -> ${g.guest}`, reason: 'made read-only by the job policy' });
+    }
+    filesystem.push({ guest: g.guest, host: resolve(g.host), readOnly: g.access === 'read' || !policyAllowsWrite });
+  }
+
+  const names = (list: string[] | undefined) => (list ? (n: string) => list.includes(n) : undefined);
+  const pl = policy.limits ?? {};
+  const ml = manifest.limits;
+  const min = (a: number, b: number | undefined) => (b === undefined ? a : Math.min(a, b));
+
+  return {
+    grant: {
+      plugin: manifest.name,
+      filesystem,
+      http: keep('http', caps.http, policy.http && ((e) => policy.http!.some((p) => originCovers(p, e))), String),
+      tcp: keep('tcp', caps.tcp, policy.tcp && ((e) => policy.tcp!.some((p) => tcpCovers(p, e))), String),
+      env: keep('env', caps.env, names(policy.env), String),
+      secrets: keep('secrets', caps.secrets, names(policy.secrets), String),
+      limits: {
+        memoryMb: min(ml.memory_mb, pl.memory_mb),
+        callTimeoutMs: min(ml.call_timeout_ms, pl.call_timeout_ms),
+        maxBatchBytes: min(ml.max_batch_bytes, pl.max_batch_bytes),
+        maxOutputBytes: min(ml.max_output_bytes, pl.max_output_bytes),
+      },
+    },
+    narrowed,
+  };
+}

@@ -1,0 +1,70 @@
+import { shimHttp } from '../shim.js';
+import type { SandboxContext } from '../context.js';
+import { Permission } from '../permission.js';
+import { canonicalIp, isRestrictedAddress } from '../sockets/addresses.js';
+import { lookupSync } from '../sockets/sync-lookup.js';
+import { formatTarget, httpKind, httpTarget, parseOriginPattern, type HttpTarget } from './origin.js';
+
+const API = 'wasi:http/outgoing-handler.handle';
+/* The shim's request objects are untyped JS. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const schemeText = (s: { tag: string; val?: string } | undefined): string =>
+  !s ? 'https' : s.tag === 'HTTP' ? 'http' : s.tag === 'HTTPS' ? 'https' : String(s.val).toLowerCase();
+
+/**
+ * wasi:http for one plugin instance. A request leaves only when its scheme://host:port
+ * is on the allow list and every address the host resolves to is public, or is the
+ * exact address a grant names. Redirects are not followed here: the guest sees the 3xx
+ * and its next request is checked again. A refusal is the WASI error
+ * HTTP-request-denied, never a trap.
+ */
+export function createGuardedHttp(allow: string[], ctx: SandboxContext) {
+  const patterns = allow.map(parseOriginPattern);
+  const permission = new Permission(httpKind, patterns);
+  const exactAddresses = new Set(patterns.map((p) => canonicalIp(p.host)));
+
+  const deny = (target: string, reason: string, allowWith: string): never => {
+    ctx.deny({ capability: 'http', target, api: API, reason, allowWith });
+    throw { tag: 'HTTP-request-denied' };
+  };
+
+  const checkAddresses = (t: HttpTarget): void => {
+    let addresses: string[];
+    try {
+      addresses = lookupSync(t.host);
+    } catch {
+      throw { tag: 'DNS-error', val: { rcode: 'lookup failed', infoCode: undefined } };
+    }
+    for (const ip of addresses) {
+      if (isRestrictedAddress(ip) && !exactAddresses.has(canonicalIp(ip))) {
+        deny(
+          formatTarget(t),
+          `${t.host} resolves to ${ip}, a private, loopback or link-local address not granted by exact address`,
+          `capabilities.http: ["${t.scheme}://${ip.includes(':') ? `[${ip}]` : ip}:${t.port}"]`,
+        );
+      }
+    }
+  };
+
+  return {
+    ...shimHttp,
+    outgoingHandler: {
+      handle(request: any, options: any) {
+        const authority: string | undefined = request.authority();
+        if (!authority) return deny('(no authority)', 'request has no host', 'capabilities.http: ["https://<host>:443"]');
+        let target: HttpTarget;
+        try {
+          target = httpTarget(schemeText(request.scheme()), authority);
+        } catch {
+          return deny(authority, 'malformed authority', 'capabilities.http: ["https://<host>:443"]');
+        }
+        const decision = permission.check(target);
+        if (!decision.allowed) deny(formatTarget(target), decision.reason, httpKind.allowWith(target));
+        checkAddresses(target);
+        ctx.audit('http.request', { target: formatTarget(target), path: request.pathWithQuery?.() });
+        return shimHttp.outgoingHandler.handle(request, options);
+      },
+    },
+  };
+}

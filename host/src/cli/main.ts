@@ -1,0 +1,44 @@
+import { isHostError } from '../errors/index.js';
+import { execCommand, execHelp } from './commands/exec.js';
+import { UsageError } from './usage-error.js';
+
+const help = `Usage: dativo-host <command> [options]
+
+Commands:
+  exec COMPONENT   run a wasi:cli/command component in the sandbox
+
+Run \`dativo-host <command> --help\` for a command's options.
+Exit codes: 0 success, 1 the work failed, 2 usage or configuration error.
+`;
+
+const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  exec: { run: execCommand, help: execHelp },
+};
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`dativo-host: unknown command "${name}"\n\n${help}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`dativo-host ${name}: ${(e as Error).message}\n\n${command.help}`);
+      return 2;
+    }
+    if (isHostError(e)) {
+      process.stderr.write(`dativo-host ${name}: ${e.code}: ${e.message}\n`);
+      return e.origin === 'config' ? 2 : 1;
+    }
+    process.stderr.write(`dativo-host ${name}: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors/index.js';
+
+/** Reads a YAML file and validates it; errors name the file, the key, and for syntax the line and column. */
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, what: string): z.output<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError('CONFIG_NOT_FOUND', `${what} ${file} cannot be read: ${(e as Error).message}`, { details: { file } });
+  }
+  return parseYaml(text, file, schema, what);
+}
+
+export function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S, what: string): z.output<S> {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const pos = err.linePos?.[0];
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    throw new ConfigError('CONFIG_YAML_SYNTAX', `${what} ${where}: ${err.message.split('\n')[0]}`, {
+      details: { file, line: pos?.line, column: pos?.col },
+    });
+  }
+  const result = schema.safeParse(doc.toJS());
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    throw new ConfigError('CONFIG_INVALID', `${what} ${file}: ${key}: ${issue.message}`, {
+      details: { file, key, issues: result.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message })) },
+    });
+  }
+  return result.data;
+}

@@ -1,0 +1,3 @@
+export * from './host-error.js';
+export * from './capability-denied.js';
+export * from './plugin-errors.js';

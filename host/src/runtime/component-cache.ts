@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { ConfigError } from '../errors/index.js';
+import { capModuleMemory, MemoryLimitError } from './memory-limit.js';
+import { PluginError } from '../errors/index.js';
+
+/** A component transpiled by jco, cached on disk under its sha256. */
+export interface PreparedComponent {
+  digest: string;
+  dir: string;
+  entryUrl: string;
+  /** Interface specifiers the component imports (what a reviewer must approve). */
+  imports: string[];
+  /** Names the component exports, e.g. dativo:plugin/reader@0.1.0 or wasi:cli/run@0.2.3. */
+  exports: string[];
+  coreFiles: string[];
+}
+
+interface CacheIndex {
+  imports: string[];
+  exports: string[];
+  coreFiles: string[];
+  entry: string;
+}
+
+export const defaultCacheDir = (): string => process.env.DATIVO_CACHE_DIR ?? join(homedir(), '.cache', 'dativo-host');
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Reads a component, refuses it when its digest is not the one expected, and returns
+ * its transpiled form from the cache (transpiling it the first time).
+ */
+export async function prepareComponent(file: string, opts: { plugin: string; expectedSha256?: string; cacheDir?: string }): Promise<PreparedComponent> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new ConfigError('PLUGIN_COMPONENT_NOT_FOUND', `component of plugin "${opts.plugin}" cannot be read: ${file}: ${(e as Error).message}`, { details: { file } });
+  }
+  const digest = sha256(bytes);
+  if (opts.expectedSha256 && opts.expectedSha256 !== digest) {
+    throw new PluginError('PLUGIN_DIGEST_MISMATCH', opts.plugin, `component ${file} has sha256 ${digest}, but the manifest says ${opts.expectedSha256}: refusing to load it`, {
+      details: { file, expected: opts.expectedSha256, actual: digest },
+    });
+  }
+  const dir = join(opts.cacheDir ?? defaultCacheDir(), 'components', digest);
+  const indexFile = join(dir, 'index.json');
+  if (!existsSync(indexFile)) await transpileInto(bytes, dir, opts.plugin);
+  const index = JSON.parse(readFileSync(indexFile, 'utf8')) as CacheIndex;
+  return { digest, dir, entryUrl: pathToFileURL(join(dir, index.entry)).href, imports: index.imports, exports: index.exports, coreFiles: index.coreFiles };
+}
+
+async function transpileInto(bytes: Uint8Array, dir: string, plugin: string): Promise<void> {
+  let out;
+  try {
+    out = await transpileBytes(bytes, { name: 'component', instantiation: 'async', emitTypescriptDeclarations: false });
+  } catch (e) {
+    throw new PluginError('PLUGIN_INVALID_COMPONENT', plugin, `plugin "${plugin}" is not a valid WebAssembly component: ${(e as Error).message}`);
+  }
+  // Write to a private folder, then rename: concurrent hosts never see half a cache entry.
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp, { recursive: true });
+  const coreFiles: string[] = [];
+  let entry = '';
+  for (const [name, data] of Object.entries(out.files)) {
+    if (name.endsWith('.d.ts')) continue;
+    const target = name.endsWith('.js') ? name.replace(/\.js$/, '.mjs') : name;
+    if (name.endsWith('.wasm')) coreFiles.push(name);
+    if (name.endsWith('.js') && !name.includes('/')) entry = target;
+    mkdirSync(join(tmp, target, '..'), { recursive: true });
+    writeFileSync(join(tmp, target), data);
+  }
+  const index: CacheIndex = { imports: out.imports, exports: out.exports.map(([n]) => n), coreFiles, entry };
+  writeFileSync(join(tmp, 'index.json'), JSON.stringify(index, null, 2));
+  mkdirSync(join(dir, '..'), { recursive: true });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another process won the race: its entry is identical
+  }
+}
+
+const compiled = new Map<string, Promise<Record<string, WebAssembly.Module>>>();
+
+/** Compiles the core modules once per process and memory limit; instances reuse them. */
+export function compileCoreModules(c: PreparedComponent, plugin: string, memoryLimitBytes: number): Promise<Record<string, WebAssembly.Module>> {
+  const key = `${c.digest}:${memoryLimitBytes}`;
+  let p = compiled.get(key);
+  if (!p) {
+    p = (async () => {
+      const modules: Record<string, WebAssembly.Module> = {};
+      for (const name of c.coreFiles) {
+        let bytes: Uint8Array = readFileSync(join(c.dir, name));
+        try {
+          bytes = capModuleMemory(bytes, memoryLimitBytes);
+        } catch (e) {
+          if (e instanceof MemoryLimitError) {
+            throw new PluginError('PLUGIN_MEMORY_LIMIT', plugin, `plugin "${plugin}" cannot run within its memory limit: ${e.message}`);
+          }
+          throw e;
+        }
+        modules[name] = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+      }
+      return modules;
+    })();
+    p.catch(() => compiled.delete(key));
+    compiled.set(key, p);
+  }
+  return p;
+}

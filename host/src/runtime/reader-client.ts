@@ -1,0 +1,47 @@
+import type { PluginInstance } from './plugin-instance.js';
+import type { Batch, PluginSpec, ReadRequest, StreamDescriptor } from './plugin-types.js';
+import { specFromWire, streamFromWire } from './plugin-types.js';
+
+/** The reader lifecycle (spec, check, discover, read) over one sandboxed instance. */
+export class ReaderClient {
+  constructor(readonly instance: PluginInstance, private readonly maxBatchBytes: number) {}
+
+  async spec(): Promise<PluginSpec> {
+    return specFromWire(await this.instance.call('reader.spec'));
+  }
+
+  async check(config: unknown): Promise<void> {
+    await this.instance.call('reader.check', [JSON.stringify(config)]);
+  }
+
+  async discover(config: unknown): Promise<StreamDescriptor[]> {
+    const streams = await this.instance.call<Parameters<typeof streamFromWire>[0][]>('reader.discover', [JSON.stringify(config)]);
+    return streams.map(streamFromWire);
+  }
+
+  /** Yields the stream's batches; each batch's bytes were transferred, not copied, from the worker. */
+  async *read(req: ReadRequest): AsyncGenerator<Batch> {
+    const handle = await this.instance.call<number>('reader.open', [
+      {
+        config: JSON.stringify(req.config),
+        stream: req.stream,
+        schema: req.schema === undefined ? undefined : JSON.stringify(req.schema),
+        checkpoint: req.checkpoint,
+        maxBatchBytes: BigInt(this.maxBatchBytes),
+      },
+    ]);
+    try {
+      for (;;) {
+        const batch = await this.instance.call<Batch | undefined>('extraction.next', [handle]);
+        if (!batch) return;
+        yield batch;
+      }
+    } finally {
+      if (this.instance.alive) await this.instance.call('resource.drop', [handle]).catch(() => undefined);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.instance.terminate();
+  }
+}

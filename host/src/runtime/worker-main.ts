@@ -1,0 +1,161 @@
+/**
+ * Entry of a plugin's worker thread: instantiates one component with imports built
+ * from its sandbox spec, then answers calls. One worker = one instance = one sandbox.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import type { Denial } from '../errors/index.js';
+import { buildImports, resolveImports } from '../capabilities/imports.js';
+import type { SandboxContext } from '../capabilities/context.js';
+import { ExitSignal } from '../capabilities/stdio/stdio.js';
+import type { CallFailure, CallMessage, WorkerInit, WorkerMessage } from './protocol.js';
+
+/* The transpiled component's exports are untyped JS. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const port = parentPort!;
+const init = workerData as WorkerInit;
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+let callDenials: Denial[] = [];
+const ctx: SandboxContext = {
+  plugin: init.sandbox.plugin,
+  deny(d) {
+    const denial: Denial = { plugin: init.sandbox.plugin, ...d };
+    callDenials.push(denial);
+    post({ type: 'denial', denial });
+  },
+  audit(event, fields) {
+    post({ type: 'audit', event, fields });
+  },
+};
+
+// stdout/stderr: forwarded up to a byte budget, then dropped with one notice.
+let outputLeft = init.maxOutputBytes;
+let stderrTail = '';
+const decoder = new TextDecoder();
+const output = (stream: 'stdout' | 'stderr') => (bytes: Uint8Array) => {
+  if (stream === 'stderr') stderrTail = (stderrTail + decoder.decode(bytes)).slice(-2048);
+  if (outputLeft <= 0) return;
+  const part = bytes.byteLength > outputLeft ? bytes.slice(0, outputLeft) : bytes;
+  outputLeft -= part.byteLength;
+  post({ type: 'output', stream, bytes: part });
+  if (outputLeft <= 0) post({ type: 'output-truncated', stream, limit: init.maxOutputBytes });
+};
+
+const memories: WebAssembly.Memory[] = [];
+const memoryBytes = () => memories.reduce((n, m) => Math.max(n, m.buffer.byteLength), 0);
+
+async function instantiate(): Promise<any> {
+  const available = buildImports(init.sandbox, ctx, {
+    log: (level, message, fields) => post({ type: 'log', level, message, fields }),
+    stdout: output('stdout'),
+    stderr: output('stderr'),
+  });
+  const { imports, missing } = resolveImports(init.imports, available);
+  if (missing.length > 0) {
+    post({ type: 'init-failed', message: `component imports interfaces the host does not provide: ${missing.join(', ')}`, missingImports: missing });
+    return undefined;
+  }
+  const mod = await import(init.entryUrl);
+  const getCoreModule = (name: string) => {
+    const m = init.modules[name];
+    if (!m) throw new Error(`missing core module ${name}`);
+    return m;
+  };
+  const instantiateCore = async (module: WebAssembly.Module, imps: WebAssembly.Imports) => {
+    const instance = await WebAssembly.instantiate(module, imps);
+    for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
+    return instance;
+  };
+  return mod.instantiate(getCoreModule, imports, instantiateCore);
+}
+
+const pick = (exports: any, iface: string): any =>
+  exports[iface] ?? Object.entries(exports).find(([k]) => k.startsWith(`dativo:plugin/${iface}@`) || k.startsWith(`wasi:cli/${iface}@`))?.[1];
+
+function failure(e: unknown): CallFailure {
+  if (e instanceof ExitSignal) return { kind: 'exit', code: e.code };
+  const payload = (e as any)?.payload;
+  if (payload && typeof payload === 'object' && 'code' in payload && 'kind' in payload) return { kind: 'plugin-error', payload };
+  if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+    return { kind: 'trap', message: (e as Error).message, memoryBytes: memoryBytes(), stderrTail };
+  }
+  return { kind: 'host', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined };
+}
+
+async function main() {
+  const started = performance.now();
+  let exports: any;
+  try {
+    exports = await instantiate();
+  } catch (e) {
+    const f = failure(e);
+    post({ type: 'init-failed', message: 'message' in f ? f.message : JSON.stringify(f) });
+    return;
+  }
+  if (!exports) return;
+  post({ type: 'ready', instantiateMs: performance.now() - started });
+
+  const handles = new Map<number, any>();
+  let nextHandle = 1;
+  const keep = (r: any) => {
+    const h = nextHandle++;
+    handles.set(h, r);
+    return h;
+  };
+  const handle = (h: unknown) => {
+    const r = handles.get(h as number);
+    if (!r) throw new Error(`unknown resource handle ${String(h)}`);
+    return r;
+  };
+
+  const ops: Record<CallMessage['op'], (...args: any[]) => unknown> = {
+    'reader.spec': () => pick(exports, 'reader').spec(),
+    'reader.check': (config: string) => pick(exports, 'reader').check(config),
+    'reader.discover': (config: string) => pick(exports, 'reader').discover(config),
+    'reader.open': (request: any) => keep(pick(exports, 'reader').Extraction.open(request)),
+    'extraction.next': (h: number) => handle(h).next(),
+    'writer.spec': () => pick(exports, 'writer').spec(),
+    'writer.check': (config: string) => pick(exports, 'writer').check(config),
+    'sink.open': (request: any) => keep(pick(exports, 'writer').Sink.open(request)),
+    'sink.write': (h: number, batch: any) => handle(h).write(batch),
+    'sink.commit': (h: number) => handle(h).commit(),
+    'sink.abort': (h: number) => handle(h).abort(),
+    'resource.drop': (h: number) => {
+      handle(h)[Symbol.dispose]?.();
+      handles.delete(h);
+    },
+    'command.run': () => {
+      try {
+        pick(exports, 'run').run();
+      } catch (e) {
+        // run() returning err (the guest's main failed) is exit code 1, as in wasmtime.
+        if (!(e instanceof ExitSignal) && (e as any)?.name === 'ComponentError') throw new ExitSignal(1);
+        throw e;
+      }
+      return 0;
+    },
+  };
+
+  port.on('message', (msg: CallMessage) => {
+    callDenials = [];
+    try {
+      const value: any = ops[msg.op](...msg.args);
+      const transfer: ArrayBuffer[] = [];
+      if (msg.op === 'extraction.next' && value) {
+        const bytes: Uint8Array = value.bytes;
+        if (bytes.byteLength > init.maxBatchBytes) {
+          post({ type: 'result', id: msg.id, ok: false, error: { kind: 'batch-too-large', bytes: bytes.byteLength }, denials: callDenials });
+          return;
+        }
+        // jco lifts list<u8> into a fresh buffer: hand that buffer over, do not copy it.
+        if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) transfer.push(bytes.buffer as ArrayBuffer);
+      }
+      post({ type: 'result', id: msg.id, ok: true, value, denials: callDenials }, transfer);
+    } catch (e) {
+      post({ type: 'result', id: msg.id, ok: false, error: failure(e), denials: callDenials });
+    }
+  });
+}
+
+void main();

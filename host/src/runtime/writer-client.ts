@@ -1,0 +1,46 @@
+import type { PluginInstance } from './plugin-instance.js';
+import type { Batch, CommitInfo, PluginSpec, StreamDescriptor } from './plugin-types.js';
+import { specFromWire, streamToWire } from './plugin-types.js';
+
+/** One stream's sink in a writer plugin: write batches, then commit or abort. */
+export class SinkClient {
+  constructor(private readonly instance: PluginInstance, private readonly handle: number) {}
+
+  /** Sends a batch; its buffer is transferred to the worker, so the caller must not reuse it. */
+  async write(batch: Batch): Promise<void> {
+    const { bytes } = batch;
+    const transferable = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+    await this.instance.call('sink.write', [this.handle, batch], transferable ? [bytes.buffer as ArrayBuffer] : []);
+  }
+
+  async commit(): Promise<CommitInfo> {
+    const c = await this.instance.call<{ records: bigint; bytes: bigint; locations: string[] }>('sink.commit', [this.handle]);
+    return { records: Number(c.records), bytes: Number(c.bytes), locations: c.locations };
+  }
+
+  async abort(): Promise<void> {
+    await this.instance.call('sink.abort', [this.handle]);
+  }
+}
+
+/** The writer lifecycle (spec, check, open sink) over one sandboxed instance. */
+export class WriterClient {
+  constructor(readonly instance: PluginInstance) {}
+
+  async spec(): Promise<PluginSpec> {
+    return specFromWire(await this.instance.call('writer.spec'));
+  }
+
+  async check(config: unknown): Promise<void> {
+    await this.instance.call('writer.check', [JSON.stringify(config)]);
+  }
+
+  async openSink(config: unknown, stream: StreamDescriptor): Promise<SinkClient> {
+    const handle = await this.instance.call<number>('sink.open', [{ config: JSON.stringify(config), stream: streamToWire(stream) }]);
+    return new SinkClient(this.instance, handle);
+  }
+
+  close(): Promise<void> {
+    return this.instance.terminate();
+  }
+}
