@@ -69,6 +69,7 @@ export function buildImports(spec: SandboxSpec, ctx: SandboxContext, hooks: Sand
     'wasi:sockets/udp': sockets.udp,
     'wasi:http/types': http.types,
     'wasi:http/outgoing-handler': http.outgoingHandler,
+    'dativo:plugin/types': {},
     'dativo:plugin/log': { log: hooks.log },
     'dativo:plugin/secrets': createSecretsInterface(grant.secrets, spec.secrets, ctx),
   };

@@ -58,7 +58,13 @@ export async function prepareComponent(file: string, opts: { plugin: string; exp
 async function transpileInto(bytes: Uint8Array, dir: string, plugin: string): Promise<void> {
   let out;
   try {
-    out = await transpileBytes(bytes, { name: 'component', instantiation: 'async', emitTypescriptDeclarations: false });
+    out = await transpileBytes(bytes, {
+      name: 'component',
+      instantiation: 'async',
+      emitTypescriptDeclarations: false,
+      // An export's err value is thrown as it is (the worker maps plugin-error records).
+      noComponentErrorWrapping: true,
+    });
   } catch (e) {
     throw new PluginError('PLUGIN_INVALID_COMPONENT', plugin, `plugin "${plugin}" is not a valid WebAssembly component: ${(e as Error).message}`);
   }

@@ -20,6 +20,8 @@ export interface LoadPluginOptions {
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   cacheDir?: string;
+  /** See InstanceOptions.onDenial: 'fail' (default) or 'report'. */
+  onDenial?: 'fail' | 'report';
 }
 
 /** A verified, transpiled plugin: ready to start sandboxed instances. */
@@ -90,6 +92,7 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
         component,
         limits: grant.limits,
         logger: opts.logger ?? logger,
+        onDenial: opts.onDenial,
         sandbox: {
           plugin: manifest.name,
           grant,

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { audit } from '../logging/logger.js';
@@ -19,6 +21,12 @@ export interface InstanceOptions {
   logger: Logger;
   /** Where a command's stdout/stderr go (exec); plugins' output goes to the log instead. */
   stdio?: { stdout: (b: Uint8Array) => void; stderr: (b: Uint8Array) => void };
+  /**
+   * What a call that saw a denial returns. 'fail' (the default): the call fails with
+   * CAPABILITY_DENIED even if the plugin carried on. 'report': the plugin's own result
+   * comes back and the denial is only audited (for probing what a guest observes).
+   */
+  onDenial?: 'fail' | 'report';
 }
 
 /** The result of a command run: its exit code. */
@@ -26,9 +34,17 @@ export class CommandExit {
   constructor(readonly code: number) {}
 }
 
-// Under vitest the sources run as TypeScript: the worker then needs tsx to load them.
-const workerFile = new URL(import.meta.url.endsWith('.ts') ? './worker-main.ts' : './worker-main.js', import.meta.url);
-const workerExecArgv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
+/**
+ * The worker's entry. From dist/ it is worker-main.js; when the sources run as
+ * TypeScript (vitest, tsx) the worker first registers tsx's loader, then imports the .ts.
+ */
+function workerEntry(): { file: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { file: new URL('./worker-main.js', import.meta.url), eval: false };
+  // tsx's `--import tsx` loader does not register inside workers; its API does.
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
+  const main = new URL('./worker-main.ts', import.meta.url).href;
+  return { file: `import(${JSON.stringify(tsxApi)}).then((m) => m.register()).then(() => import(${JSON.stringify(main)}));`, eval: true };
+}
 
 /**
  * One plugin instance in its own worker thread. Calls run one at a time; a call past
@@ -64,9 +80,10 @@ export class PluginInstance {
       maxOutputBytes: opts.stdio ? Number.POSITIVE_INFINITY : opts.limits.maxOutputBytes,
       maxBatchBytes: opts.limits.maxBatchBytes,
     };
-    const worker = new Worker(workerFile, {
+    const entry = workerEntry();
+    const worker = new Worker(entry.file, {
+      eval: entry.eval,
       workerData: init,
-      execArgv: workerExecArgv,
       env: {}, // the plugin's thread sees no host environment; granted variables come through wasi:cli
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, opts.limits.memoryMb) },
     });
@@ -116,13 +133,14 @@ export class PluginInstance {
         const p = this.#pending.get(m.id);
         if (!p) return;
         this.#pending.delete(m.id);
-        if (m.ok) p.resolve(m.value);
+        if (m.ok && m.denials.length > 0 && this.#opts.onDenial !== 'report') p.reject(new CapabilityDeniedError(m.denials[0]!));
+        else if (m.ok) p.resolve(m.value);
         else p.reject(this.#toError(m.error, m.denials, p.op));
         return;
       }
       case 'denial':
         this.denials.push(m.denial);
-        audit(this.#log, 'capability.denied', { ...m.denial });
+        audit(this.#log, 'capability.denied', { code: 'CAPABILITY_DENIED', ...m.denial });
         return;
       case 'audit':
         audit(this.#log, m.event, m.fields);

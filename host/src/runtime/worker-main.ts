@@ -75,7 +75,9 @@ const pick = (exports: any, iface: string): any =>
 
 function failure(e: unknown): CallFailure {
   if (e instanceof ExitSignal) return { kind: 'exit', code: e.code };
-  const payload = (e as any)?.payload;
+  // jco-transpile 0.15 throws an export's err value as it is (noComponentErrorWrapping);
+  // older output wraps it in a ComponentError with .payload. Accept both.
+  const payload = e && typeof e === 'object' && !(e instanceof Error) ? e : (e as any)?.payload;
   if (payload && typeof payload === 'object' && 'code' in payload && 'kind' in payload) return { kind: 'plugin-error', payload };
   if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
     return { kind: 'trap', message: (e as Error).message, memoryBytes: memoryBytes(), stderrTail };
@@ -129,8 +131,10 @@ async function main() {
       try {
         pick(exports, 'run').run();
       } catch (e) {
-        // run() returning err (the guest's main failed) is exit code 1, as in wasmtime.
-        if (!(e instanceof ExitSignal) && (e as any)?.name === 'ComponentError') throw new ExitSignal(1);
+        // run() returning err (the guest's main failed) is exit code 1, as in wasmtime;
+        // jco throws that err value (undefined) or a ComponentError wrapping it.
+        const isErrResult = !(e instanceof Error) || e.name === 'ComponentError';
+        if (!(e instanceof ExitSignal) && isErrResult) throw new ExitSignal(1);
         throw e;
       }
       return 0;
