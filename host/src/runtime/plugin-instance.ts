@@ -165,7 +165,10 @@ export class PluginInstance {
   }
 
   #toError(f: CallFailure, denials: Denial[], op: CallOp): unknown {
-    if (f.kind === 'exit') return new CommandExit(f.code);
+    if (f.kind === 'exit') {
+      if (op === 'command.run') return new CommandExit(f.code);
+      f = { kind: 'trap', message: `the plugin called exit(${f.code})`, memoryBytes: 0, stderrTail: '' };
+    }
     let err: HostError;
     switch (f.kind) {
       case 'plugin-error':

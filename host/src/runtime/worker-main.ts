@@ -63,11 +63,29 @@ async function instantiate(): Promise<any> {
     return m;
   };
   const instantiateCore = async (module: WebAssembly.Module, imps: WebAssembly.Imports) => {
-    const instance = await WebAssembly.instantiate(module, imps);
+    const instance = await WebAssembly.instantiate(module, withExactExitCode(imps));
     for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
     return instance;
   };
   return mod.instantiate(getCoreModule, imports, instantiateCore);
+}
+
+/**
+ * The preview1 adapter turns proc_exit(N) into wasi:cli/exit(err), losing N. A core
+ * module importing proc_exit gets one that unwinds with the exact code instead.
+ */
+function withExactExitCode(imps: WebAssembly.Imports): WebAssembly.Imports {
+  const p1 = imps.wasi_snapshot_preview1;
+  if (!p1 || typeof p1.proc_exit !== 'function') return imps;
+  return {
+    ...imps,
+    wasi_snapshot_preview1: {
+      ...p1,
+      proc_exit: (code: number) => {
+        throw new ExitSignal(code >>> 0);
+      },
+    },
+  };
 }
 
 const pick = (exports: any, iface: string): any =>
