@@ -27,6 +27,11 @@ describe.each(['rust', 'ts'] as const)('limits (%s plugin)', (lang) => {
     expect(r.error?.message).toContain('96 MB');
   });
 
+  it('enforces the limit on the module even when the plugin handles the failed allocation', async () => {
+    const r = await runProbe({ action: 'alloc', mb: 1024, step_mb: 8, graceful: true }, { lang, limits: { memory_mb: 96 } });
+    expect(r.report).toMatchObject({ ok: false, error: expect.stringMatching(/out ?of ?memory/i) });
+  });
+
   it('lets the same allocation through under a larger limit', async () => {
     const r = await runProbe({ action: 'alloc', mb: 48, step_mb: 8 }, { lang, limits: { memory_mb: 256 } });
     expect(r.error).toBeUndefined();

@@ -74,8 +74,8 @@ async function instantiate(): Promise<any> {
  * The preview1 adapter turns proc_exit(N) into wasi:cli/exit(err), losing N. A core
  * module importing proc_exit gets one that unwinds with the exact code instead.
  */
-function withExactExitCode(imps: WebAssembly.Imports): WebAssembly.Imports {
-  const p1 = imps.wasi_snapshot_preview1;
+function withExactExitCode(imps: WebAssembly.Imports | undefined): WebAssembly.Imports | undefined {
+  const p1 = imps?.wasi_snapshot_preview1;
   if (!p1 || typeof p1.proc_exit !== 'function') return imps;
   return {
     ...imps,

@@ -51,7 +51,8 @@ export function resolveInRoot(root: FsRoot, dirHost: string, path: string, follo
   if (isAbsolute(path)) return { ok: false, reason: 'absolute paths are not allowed', guest: path };
   const host = resolve(dirHost, path);
   if (!isWithin(root.host, host)) return { ok: false, reason: 'path leaves the granted directory', guest: join(guestOf(dirHost), path) };
-  const parentReal = realpathOfExisting(dirname(host));
+  // The folder that will hold the target must really be inside (the root itself for ".").
+  const parentReal = realpathOfExisting(host === root.host ? host : dirname(host));
   if (!isWithin(root.real, parentReal)) return { ok: false, reason: 'a symlink leads outside the granted directory', guest: guestOf(host) };
   if (followLast && isSymlink(host)) {
     const real = realpathOfExisting(host);
