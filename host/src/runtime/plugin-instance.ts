@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { audit } from '../logging/logger.js';
 import type { SandboxSpec } from '../capabilities/imports.js';
@@ -12,6 +10,7 @@ import {
 import type { PreparedComponent } from './component-cache.js';
 import { compileCoreModules } from './component-cache.js';
 import type { CallFailure, CallOp, WorkerInit, WorkerMessage } from './protocol.js';
+import { defaultWorkerPool, type WorkerPool } from './worker-pool.js';
 
 export interface InstanceOptions {
   plugin: string;
@@ -27,23 +26,13 @@ export interface InstanceOptions {
    * comes back and the denial is only audited (for probing what a guest observes).
    */
   onDenial?: 'fail' | 'report';
+  /** Where booted workers come from (default: the process-wide pool). */
+  pool?: WorkerPool;
 }
 
 /** The result of a command run: its exit code. */
 export class CommandExit {
   constructor(readonly code: number) {}
-}
-
-/**
- * The worker's entry. From dist/ it is worker-main.js; when the sources run as
- * TypeScript (vitest, tsx) the worker first registers tsx's loader, then imports the .ts.
- */
-function workerEntry(): { file: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { file: new URL('./worker-main.js', import.meta.url), eval: false };
-  // tsx's `--import tsx` loader does not register inside workers; its API does.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
-  const main = new URL('./worker-main.ts', import.meta.url).href;
-  return { file: `import(${JSON.stringify(tsxApi)}).then((m) => m.register()).then(() => import(${JSON.stringify(main)}));`, eval: true };
 }
 
 /**
@@ -53,7 +42,9 @@ function workerEntry(): { file: string | URL; eval: boolean } {
 export class PluginInstance {
   readonly plugin: string;
   readonly denials: Denial[] = [];
+  /** Time from the worker receiving its component to the instance being ready, and its phases. */
   instantiateMs = 0;
+  phases: Record<string, number> = {};
   #worker: Worker;
   #opts: InstanceOptions;
   #log: Logger;
@@ -80,15 +71,11 @@ export class PluginInstance {
       maxOutputBytes: opts.stdio ? Number.POSITIVE_INFINITY : opts.limits.maxOutputBytes,
       maxBatchBytes: opts.limits.maxBatchBytes,
     };
-    const entry = workerEntry();
-    const worker = new Worker(entry.file, {
-      eval: entry.eval,
-      workerData: init,
-      env: {}, // the plugin's thread sees no host environment; granted variables come through wasi:cli
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, opts.limits.memoryMb) },
-    });
+    const worker = await (opts.pool ?? defaultWorkerPool).take();
     const instance = new PluginInstance(worker, opts);
-    await instance.#ready();
+    const ready = instance.#ready();
+    worker.postMessage({ type: 'init', init });
+    await ready;
     return instance;
   }
 
@@ -102,6 +89,7 @@ export class PluginInstance {
         if (m.type === 'ready') {
           clearTimeout(timer);
           this.instantiateMs = m.instantiateMs;
+          this.phases = m.phases;
           resolve();
         } else if (m.type === 'init-failed') {
           clearTimeout(timer);
@@ -138,10 +126,12 @@ export class PluginInstance {
         else p.reject(this.#toError(m.error, m.denials, p.op));
         return;
       }
-      case 'denial':
+      case 'denial': {
         this.denials.push(m.denial);
-        audit(this.#log, 'capability.denied', { code: 'CAPABILITY_DENIED', ...m.denial });
+        const { plugin: _plugin, ...fields } = m.denial; // the child logger already names the plugin
+        audit(this.#log, 'capability.denied', { code: 'CAPABILITY_DENIED', ...fields });
         return;
+      }
       case 'audit':
         audit(this.#log, m.event, m.fields);
         return;

@@ -46,7 +46,7 @@ export type CallFailure =
   | { kind: 'host'; message: string; stack?: string };
 
 export type WorkerMessage =
-  | { type: 'ready'; instantiateMs: number }
+  | { type: 'ready'; instantiateMs: number; phases: Record<string, number> }
   | { type: 'init-failed'; message: string; missingImports?: string[] }
   | { type: 'result'; id: number; ok: true; value: unknown; denials: Denial[] }
   | { type: 'result'; id: number; ok: false; error: CallFailure; denials: Denial[] }

@@ -2,19 +2,33 @@
  * Entry of a plugin's worker thread: instantiates one component with imports built
  * from its sandbox spec, then answers calls. One worker = one instance = one sandbox.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { Denial } from '../errors/index.js';
 import { buildImports, resolveImports } from '../capabilities/imports.js';
 import type { SandboxContext } from '../capabilities/context.js';
 import { ExitSignal } from '../capabilities/stdio/stdio.js';
+import { shimClocks } from '../capabilities/shim.js';
 import type { CallFailure, CallMessage, WorkerInit, WorkerMessage } from './protocol.js';
 
 /* The transpiled component's exports are untyped JS. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const port = parentPort!;
-const init = workerData as WorkerInit;
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+// Booted: modules loaded, and the shim's I/O thread answering (its first call waits for
+// that thread to start, tens of ms: pay it here, before any instance waits on it).
+shimClocks.monotonicClock.subscribeDuration(0n)[Symbol.dispose]?.();
+// Then wait for the one instance this worker serves.
+const init = await new Promise<WorkerInit>((resolve) => {
+  const onInit = (m: { type: string; init: WorkerInit }) => {
+    if (m.type !== 'init') return;
+    port.off('message', onInit);
+    resolve(m.init);
+  };
+  port.on('message', onInit);
+  port.postMessage({ type: 'booted' });
+});
 
 let callDenials: Denial[] = [];
 const ctx: SandboxContext = {
@@ -45,18 +59,28 @@ const output = (stream: 'stdout' | 'stderr') => (bytes: Uint8Array) => {
 const memories: WebAssembly.Memory[] = [];
 const memoryBytes = () => memories.reduce((n, m) => Math.max(n, m.buffer.byteLength), 0);
 
+const phases: Record<string, number> = {};
+const timed = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {
+  const t = performance.now();
+  try {
+    return await f();
+  } finally {
+    phases[name] = performance.now() - t;
+  }
+};
+
 async function instantiate(): Promise<any> {
-  const available = buildImports(init.sandbox, ctx, {
+  const available = await timed('sandboxMs', () => buildImports(init.sandbox, ctx, {
     log: (level, message, fields) => post({ type: 'log', level, message, fields }),
     stdout: output('stdout'),
     stderr: output('stderr'),
-  });
+  }));
   const { imports, missing } = resolveImports(init.imports, available);
   if (missing.length > 0) {
     post({ type: 'init-failed', message: `component imports interfaces the host does not provide: ${missing.join(', ')}`, missingImports: missing });
     return undefined;
   }
-  const mod = await import(init.entryUrl);
+  const mod = await timed('glueMs', () => import(init.entryUrl));
   const getCoreModule = (name: string) => {
     const m = init.modules[name];
     if (!m) throw new Error(`missing core module ${name}`);
@@ -67,7 +91,7 @@ async function instantiate(): Promise<any> {
     for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
     return instance;
   };
-  return mod.instantiate(getCoreModule, imports, instantiateCore);
+  return timed('componentMs', () => mod.instantiate(getCoreModule, imports, instantiateCore));
 }
 
 /**
@@ -114,7 +138,7 @@ async function main() {
     return;
   }
   if (!exports) return;
-  post({ type: 'ready', instantiateMs: performance.now() - started });
+  post({ type: 'ready', instantiateMs: performance.now() - started, phases });
 
   const handles = new Map<number, any>();
   let nextHandle = 1;
