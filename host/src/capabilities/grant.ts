@@ -1,5 +1,6 @@
 import { relative, isAbsolute, resolve } from 'node:path';
 import type { PluginManifest } from '../config/manifest.js';
+import { ConfigError } from '../errors/index.js';
 import { hostMatches, parseOriginPattern } from './http/origin.js';
 
 /** What one plugin instance may do: the manifest narrowed by the job's policy. */
@@ -67,8 +68,16 @@ export function splitHostPort(s: string): [string, string] {
   return [s.slice(0, i).replace(/^\[|\]$/g, '').toLowerCase(), s.slice(i + 1)];
 }
 
-/** Narrows a manifest's grants by a policy. Never widens: every entry kept is in the manifest. */
-export function effectiveGrant(manifest: PluginManifest, policy: CapabilityPolicy = {}): { grant: EffectiveGrant; narrowed: Narrowing[] } {
+/**
+ * Narrows a manifest's grants by a policy. Never widens: every entry kept is in the
+ * manifest. `bindings` supply the host folder of filesystem entries whose manifest
+ * leaves it to the job (guest path -> host folder); access stays the manifest's.
+ */
+export function effectiveGrant(
+  manifest: PluginManifest,
+  policy: CapabilityPolicy = {},
+  bindings: Record<string, string> = {},
+): { grant: EffectiveGrant; narrowed: Narrowing[] } {
   const narrowed: Narrowing[] = [];
   const caps = manifest.capabilities;
   const keep = <T>(capability: string, entries: T[], allowed: ((e: T) => boolean) | undefined, show: (e: T) => string): T[] =>
@@ -79,7 +88,16 @@ export function effectiveGrant(manifest: PluginManifest, policy: CapabilityPolic
     });
 
   const filesystem: FilesystemGrant[] = [];
-  for (const g of caps.filesystem) {
+  for (const entry of caps.filesystem) {
+    const host = entry.host ?? bindings[entry.guest];
+    if (host === undefined) {
+      throw new ConfigError(
+        'PLUGIN_MOUNT_UNBOUND',
+        `plugin "${manifest.name}" needs a host folder for ${entry.guest} (${manifest.file}); the job must provide one (for example its source files)`,
+        { details: { plugin: manifest.name, guest: entry.guest } },
+      );
+    }
+    const g = { ...entry, host };
     const ceiling = policy.filesystem?.filter((p) => within(p.host, g.host));
     if (ceiling && ceiling.length === 0) {
       narrowed.push({ capability: 'filesystem', entry: `${g.host} -> ${g.guest}`, reason: 'host path outside the job policy' });

@@ -1,18 +1,31 @@
 import { isHostError } from '../errors/index.js';
 import { execCommand, execHelp } from './commands/exec.js';
+import { lifecycleCommand, lifecycleHelp } from './commands/lifecycle.js';
+import { pluginCommand, pluginHelp } from './commands/plugin.js';
+import { runCommand, runHelp } from './commands/run.js';
 import { UsageError } from './usage-error.js';
 
 const help = `Usage: dativo-host <command> [options]
 
 Commands:
+  run JOB          run a job: source -> contract check -> Parquet -> atomic commit -> state
+  check JOB        check a job and its reader's config without reading data
+  discover JOB     list the streams the job's reader offers
+  spec JOB         print the job's reader plugin spec
   exec COMPONENT   run a wasi:cli/command component in the sandbox
+  plugin build DIR build a Rust or TypeScript plugin into DIR/dist
 
 Run \`dativo-host <command> --help\` for a command's options.
 Exit codes: 0 success, 1 the work failed, 2 usage or configuration error.
 `;
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  run: { run: runCommand, help: runHelp },
+  check: { run: lifecycleCommand('check'), help: lifecycleHelp('check') },
+  discover: { run: lifecycleCommand('discover'), help: lifecycleHelp('discover') },
+  spec: { run: lifecycleCommand('spec'), help: lifecycleHelp('spec') },
   exec: { run: execCommand, help: execHelp },
+  plugin: { run: pluginCommand, help: pluginHelp },
 };
 
 /** Runs the CLI and resolves to the process exit code. */
@@ -35,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (isHostError(e)) {
+      const wantsJson = rest.includes('--json');
+      if (wantsJson) process.stdout.write(`${JSON.stringify({ status: 'failed', error: { code: e.code, message: e.message, retryable: e.retryable, details: e.details } }, null, 2)}\n`);
       process.stderr.write(`dativo-host ${name}: ${e.code}: ${e.message}\n`);
       return e.origin === 'config' ? 2 : 1;
     }

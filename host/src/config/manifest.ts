@@ -29,7 +29,8 @@ export const manifestSchema = z
     capabilities: z
       .object({
         filesystem: z
-          .array(z.object({ guest: guestPath, host: z.string().min(1), access: z.enum(['read', 'read-write']).default('read') }).strict())
+          // `host` may be left out: the job then binds a folder to the guest path (e.g. its source files).
+          .array(z.object({ guest: guestPath, host: z.string().min(1).optional(), access: z.enum(['read', 'read-write']).default('read') }).strict())
           .default([]),
         http: z.array(httpOrigin).default([]),
         tcp: z.array(tcpAddress).default([]),
@@ -71,6 +72,6 @@ export function resolveManifestPaths(m: z.output<typeof manifestSchema>, file: s
     ...m,
     file,
     componentPath: at(m.component),
-    capabilities: { ...m.capabilities, filesystem: m.capabilities.filesystem.map((g) => ({ ...g, host: at(g.host) })) },
+    capabilities: { ...m.capabilities, filesystem: m.capabilities.filesystem.map((g) => ({ ...g, host: g.host === undefined ? undefined : at(g.host) })) },
   };
 }

@@ -20,6 +20,8 @@ export interface LoadPluginOptions {
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   cacheDir?: string;
+  /** Host folders for the manifest's filesystem entries that leave `host` to the job. */
+  bindings?: Record<string, string>;
   /** See InstanceOptions.onDenial: 'fail' (default) or 'report'. */
   onDenial?: 'fail' | 'report';
 }
@@ -58,7 +60,7 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
     }
   }
 
-  const { grant, narrowed } = effectiveGrant(manifest, opts.policy);
+  const { grant, narrowed } = effectiveGrant(manifest, opts.policy, opts.bindings);
   for (const n of narrowed) audit(logger, 'grant.narrowed', { ...n });
 
   const env = opts.env ?? process.env;

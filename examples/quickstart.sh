@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the main example end to end on a fresh machine: installs what is missing (the
+# Debian Rust->wasm toolchain, npm packages), builds the Rust csv-reader plugin from
+# source, generates orders.csv and runs the CSV -> Parquet job into ./out/orders.
+#   ROWS=2000000 bash examples/quickstart.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash .ci/install-rust-wasm.sh >/dev/null
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+[ -f dist/cli/main.js ] && [ -z "$(find host/src -newer dist/cli/main.js -name '*.ts' | head -1)" ] || npm run build --silent
+
+cli() { node bin/dativo-host.mjs "$@"; }
+cli plugin build plugins-rust/csv-reader
+
+rows=${ROWS:-200000}
+if [ ! -f examples/data/orders.csv ] || [ "$(cat examples/data/.rows 2>/dev/null)" != "$rows" ]; then
+  node examples/generate-orders.mjs --rows "$rows" --out examples/data/orders.csv
+  echo "$rows" > examples/data/.rows
+fi
+
+cli run examples/jobs/orders-csv-to-parquet.yaml
+echo "Parquet files: $(find out/orders -name '*.parquet' | wc -l) under out/orders (commit manifests in out/orders/_dativo/commits)"

@@ -1,0 +1,157 @@
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors/index.js';
+import type { CapabilityPolicy } from '../capabilities/grant.js';
+import { substituteEnv } from './env-substitution.js';
+import { parseYaml } from './yaml-file.js';
+
+const incremental = z
+  .object({
+    strategy: z.enum(['cursor', 'file_mtime', 'full_refresh']),
+    cursor_field: z.string().optional(),
+    /** Re-read this far behind the last cursor (e.g. "2h", "1d"); passed to the reader. */
+    lookback: z.string().regex(/^\d+[smhd]$/, 'a duration like 30m, 2h or 1d').optional(),
+  })
+  .strict();
+
+const connection = z.union([
+  z.object({ local: z.object({ path: z.string() }).strict() }).strict(),
+  z
+    .object({
+      s3: z.object({ bucket: z.string(), prefix: z.string().default(''), endpoint: z.string().optional(), region: z.string().default('us-east-1') }).strict(),
+    })
+    .strict(),
+]);
+
+const policy = z
+  .object({
+    filesystem: z.array(z.object({ host: z.string(), access: z.enum(['read', 'read-write']) }).strict()).optional(),
+    http: z.array(z.string()).optional(),
+    tcp: z.array(z.string()).optional(),
+    env: z.array(z.string()).optional(),
+    secrets: z.array(z.string()).optional(),
+    limits: z
+      .object({
+        memory_mb: z.number().int().positive().optional(),
+        call_timeout_ms: z.number().int().positive().optional(),
+        max_batch_bytes: z.number().int().positive().optional(),
+        max_output_bytes: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const jobSchema = z
+  .object({
+    tenant_id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_", "-"'),
+    environment: z.string().default('dev'),
+    job_name: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
+    source_connector: z.string(),
+    source_connector_path: z.string().optional(),
+    target_connector: z.string(),
+    target_connector_path: z.string().optional(),
+    asset_path: z.string(),
+    source: z
+      .object({
+        /** A reader plugin's manifest; overrides the recipe's plugin. */
+        plugin: z.string().optional(),
+        objects: z.array(z.string()).min(1).optional(),
+        files: z.array(z.string()).optional(),
+        config: z.record(z.string(), z.unknown()).default({}),
+        incremental: incremental.optional(),
+      })
+      .strict(),
+    target: z
+      .object({
+        plugin: z.string().optional(),
+        connection: connection.optional(),
+        file_format: z.literal('parquet').default('parquet'),
+        compression: z.enum(['snappy', 'zstd', 'uncompressed']).default('snappy'),
+        parquet_target_size_mb: z.number().positive().default(128),
+        partitioning: z.array(z.string()).default([]),
+        config: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+    schema_validation_mode: z.enum(['strict', 'warn']).default('strict'),
+    secrets: z
+      .object({
+        manager: z.enum(['env', 'file', 'none']).default('none'),
+        /** env: prefix of the variables (default DATIVO_SECRET_). */
+        prefix: z.string().optional(),
+        /** file: a JSON or YAML file of name: value. */
+        path: z.string().optional(),
+      })
+      .strict()
+      .default({ manager: 'none' }),
+    policy: policy.optional(),
+    state: z.object({ backend: z.literal('file').default('file'), path: z.string().optional() }).strict().default({ backend: 'file' }),
+    /** Bytes of batches waiting between reader and writer. */
+    queue_max_bytes: z.number().int().positive().default(256 * 2 ** 20),
+    retries: z.object({ max_attempts: z.number().int().min(1).default(4), base_delay_ms: z.number().int().positive().default(500) }).strict().default({ max_attempts: 4, base_delay_ms: 500 }),
+  })
+  .strict();
+
+export type JobConfig = z.output<typeof jobSchema>;
+
+/** A job with every path resolved against the job file's folder. */
+export interface Job extends JobConfig {
+  file: string;
+  name: string;
+  paths: {
+    asset: string;
+    sourceRecipe?: string;
+    targetRecipe?: string;
+    sourcePlugin?: string;
+    targetPlugin?: string;
+    sourceFiles: string[];
+    localTarget?: string;
+    stateDir: string;
+  };
+  capabilityPolicy?: CapabilityPolicy;
+}
+
+export function loadJob(file: string, env: NodeJS.ProcessEnv = process.env): Job {
+  const abs = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new ConfigError('CONFIG_NOT_FOUND', `job ${abs} cannot be read: ${(e as Error).message}`, { details: { file: abs } });
+  }
+  // YAML syntax first (line and column), then ${VAR}, then the schema.
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length === 0) {
+    const substituted = substituteEnv(doc.toJS(), env, abs);
+    return resolveJob(parseYaml(JSON.stringify(substituted), abs, jobSchema, 'job'), abs);
+  }
+  return resolveJob(parseYaml(text, abs, jobSchema, 'job'), abs);
+}
+
+function resolveJob(cfg: JobConfig, file: string): Job {
+  const dir = dirname(file);
+  const at = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(dir, p));
+  const conn = cfg.target.connection;
+  const p = cfg.policy;
+  return {
+    ...cfg,
+    file,
+    name: cfg.job_name ?? basename(file).replace(/\.ya?ml$/, ''),
+    paths: {
+      asset: at(cfg.asset_path)!,
+      sourceRecipe: at(cfg.source_connector_path),
+      targetRecipe: at(cfg.target_connector_path),
+      sourcePlugin: at(cfg.source.plugin),
+      targetPlugin: at(cfg.target.plugin),
+      sourceFiles: (cfg.source.files ?? []).map((f) => at(f)!),
+      localTarget: conn && 'local' in conn ? at(conn.local.path) : undefined,
+      stateDir: at(cfg.state.path) ?? resolve(dir, '.dativo', 'state'),
+    },
+    capabilityPolicy: p && {
+      ...p,
+      filesystem: p.filesystem?.map((f) => ({ ...f, host: at(f.host)! })),
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/** Turns one ODCS schema object (already valid against the official schema) into a ContractObject. */
+import * as arrow from 'apache-arrow';
+import { arrowTypeFor, inferLogicalType, isTimestampPhysical } from './arrow-types.js';
+import type { ContractField, ContractObject, LogicalType } from './model.js';
+
+/** The parts of an ODCS property the host reads. */
+export interface OdcsProperty {
+  name: string;
+  logicalType?: LogicalType;
+  logicalTypeOptions?: Record<string, unknown>;
+  physicalType?: string;
+  description?: string;
+  required?: boolean;
+  primaryKey?: boolean;
+  primaryKeyPosition?: number;
+  classification?: string;
+  tags?: string[];
+  examples?: unknown[];
+}
+
+export interface OdcsObject {
+  name: string;
+  description?: string;
+  tags?: string[];
+  properties?: OdcsProperty[];
+}
+
+export interface ContractIdentity {
+  id: string;
+  version: string;
+  apiVersion: string;
+  name?: string;
+}
+
+export function buildContractObject(obj: OdcsObject, contract: ContractIdentity): ContractObject {
+  const props = obj.properties ?? [];
+  const fields = props.map(toField);
+  const primaryKey = props
+    .map((p, index) => ({ p, index }))
+    .filter(({ p }) => p.primaryKey === true)
+    .sort((a, b) => position(a.p) - position(b.p) || a.index - b.index)
+    .map(({ p }) => p.name);
+  const parquetMetadata = parquetMetadataOf(obj, fields, primaryKey, contract);
+  const arrowSchema = new arrow.Schema(
+    fields.map((f) => new arrow.Field(f.name, f.arrowType, !f.required, fieldMetadata(f))),
+    new Map(Object.entries(parquetMetadata)),
+  );
+  return { name: obj.name, fields, primaryKey, arrowSchema, jsonSchema: recordJsonSchema(obj, props, fields), parquetMetadata };
+}
+
+const position = (p: OdcsProperty): number =>
+  p.primaryKeyPosition !== undefined && p.primaryKeyPosition > 0 ? p.primaryKeyPosition : Number.MAX_SAFE_INTEGER;
+
+function toField(p: OdcsProperty): ContractField {
+  const logicalType = p.logicalType ?? inferLogicalType(p.physicalType);
+  const format = typeof p.logicalTypeOptions?.format === 'string' ? p.logicalTypeOptions.format : undefined;
+  const primaryKey = p.primaryKey === true;
+  return {
+    name: p.name,
+    logicalType,
+    ...(p.physicalType !== undefined ? { physicalType: p.physicalType } : {}),
+    required: p.required === true || primaryKey,
+    primaryKey,
+    ...(p.classification !== undefined ? { classification: p.classification } : {}),
+    tags: p.tags ?? [],
+    arrowType: arrowTypeFor(logicalType, p.physicalType, format),
+  };
+}
+
+function fieldMetadata(f: ContractField): Map<string, string> {
+  const m = new Map<string, string>();
+  if (f.classification !== undefined) m.set('dativo.classification', f.classification);
+  if (f.tags.length > 0) m.set('dativo.tags', JSON.stringify(f.tags));
+  return m;
+}
+
+function parquetMetadataOf(obj: OdcsObject, fields: ContractField[], primaryKey: string[], c: ContractIdentity): Record<string, string> {
+  const classification: Record<string, string> = {};
+  const fieldTags: Record<string, string[]> = {};
+  for (const f of fields) {
+    if (f.classification !== undefined) classification[f.name] = f.classification;
+    if (f.tags.length > 0) fieldTags[f.name] = f.tags;
+  }
+  return {
+    'dativo.contract': JSON.stringify({ id: c.id, version: c.version, apiVersion: c.apiVersion, ...(c.name ? { name: c.name } : {}), object: obj.name }),
+    'dativo.classification': JSON.stringify(classification),
+    'dativo.tags': JSON.stringify({ object: obj.tags ?? [], fields: fieldTags }),
+    'dativo.primary_key': JSON.stringify(primaryKey),
+  };
+}
+
+/** JSON Schema (2020-12) of one record as a reader plugin should produce it. */
+function recordJsonSchema(obj: OdcsObject, props: OdcsProperty[], fields: ContractField[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  props.forEach((p, i) => {
+    const f = fields[i]!;
+    const s: Record<string, unknown> = { ...jsonTypeOf(f, p) };
+    if (!f.required) s.type = [s.type, 'null'];
+    if (p.description !== undefined) s.description = p.description;
+    properties[f.name] = s;
+  });
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: obj.name,
+    ...(obj.description !== undefined ? { description: obj.description } : {}),
+    type: 'object',
+    properties,
+    required: fields.filter((f) => f.required).map((f) => f.name),
+  };
+}
+
+function jsonTypeOf(f: ContractField, p: OdcsProperty): Record<string, unknown> {
+  const opts = p.logicalTypeOptions ?? {};
+  const pick = (keys: string[]): Record<string, unknown> =>
+    Object.fromEntries(keys.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+  switch (f.logicalType) {
+    case 'string':
+      return { type: 'string', ...pick(['minLength', 'maxLength', 'pattern']) };
+    case 'integer':
+      return { type: 'integer', ...pick(['minimum', 'maximum', 'multipleOf']) };
+    case 'number':
+      return { type: 'number', ...pick(['minimum', 'maximum', 'multipleOf']) };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'date':
+      return { type: 'string', format: isTimestampPhysical(f.physicalType) ? 'date-time' : 'date' };
+    case 'object':
+      return { type: 'object' };
+    case 'array':
+      return { type: 'array' };
+  }
+}

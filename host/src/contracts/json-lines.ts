@@ -1,0 +1,171 @@
+/**
+ * JSON Lines (one JSON object per line) -> an Arrow record batch in a contract object's schema,
+ * for plugins that send the easy encoding.
+ *
+ * Values must have the JSON type the record's JSON Schema (ContractObject.jsonSchema) asks for:
+ * integer -> a JSON integer (|v| <= 2^53), number -> a number, boolean -> true/false, string -> a
+ * string, date -> "YYYY-MM-DD", date+timestamp -> ISO-8601 text, object/array -> any JSON value
+ * (stored as JSON text). A missing key or null is a null (validateBatch then checks required
+ * fields). Keys the contract does not declare are ignored. A line that is not a JSON object, or a
+ * value of the wrong type, throws DataValidationError naming the line.
+ */
+import * as arrow from 'apache-arrow';
+import { describeType } from './arrow-types.js';
+import { castColumn } from './cast.js';
+import { countNulls, paddedBytes, setBit, utf8Column, words32, writeI64 } from './columns.js';
+import { DataValidationError, type ValidationIssue } from './errors.js';
+import type { ContractField, ContractObject } from './model.js';
+
+export interface JsonLinesOptions {
+  /** Named in errors; defaults to the contract object's name. */
+  stream?: string;
+  /** Rows of the stream before this batch, for absolute row numbers in errors. */
+  rowOffset?: number;
+}
+
+interface Ctx {
+  stream: string;
+  rowOffset: number;
+  /** 1-based line number of each record. */
+  lines: number[];
+}
+
+export function jsonLinesToBatch(bytes: Uint8Array, object: ContractObject, opts: JsonLinesOptions = {}): arrow.RecordBatch {
+  const stream = opts.stream ?? object.name;
+  const text = decodeUtf8(bytes, stream);
+  const records: Record<string, unknown>[] = [];
+  const lines: number[] = [];
+  let lineNo = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    lineNo++;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw corrupt(stream, lineNo, `invalid JSON (${(e as Error).message})`);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw corrupt(stream, lineNo, `JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`);
+    }
+    records.push(value as Record<string, unknown>);
+    lines.push(lineNo);
+  }
+  const ctx: Ctx = { stream, rowOffset: opts.rowOffset ?? 0, lines };
+  const n = records.length;
+  const children = object.fields.map((f) => {
+    const values = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) values[i] = records[i]![f.name];
+    return buildColumn(values, f, ctx);
+  });
+  const schema = object.arrowSchema;
+  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children }));
+}
+
+function decodeUtf8(bytes: Uint8Array, stream: string): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // Find the offending line (slow path, only on error).
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 10) {
+        try {
+          decoder.decode(bytes.subarray(start, i));
+        } catch {
+          break;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    throw corrupt(stream, line, 'bytes that are not valid UTF-8');
+  }
+}
+
+const corrupt = (stream: string, line: number, actual: string): DataValidationError =>
+  new DataValidationError([{ kind: 'corrupt-line', stream, row: line, field: '', expected: 'a JSON object', actual }]);
+
+function mismatch(ctx: Ctx, i: number, f: ContractField, expected: string, value: unknown): DataValidationError {
+  const shown = JSON.stringify(value) ?? String(value);
+  const issue: ValidationIssue = {
+    kind: 'type-mismatch',
+    stream: ctx.stream,
+    row: ctx.rowOffset + i,
+    field: f.name,
+    expected,
+    actual: `JSON ${Array.isArray(value) ? 'array' : typeof value} ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} (line ${ctx.lines[i]})`,
+  };
+  return new DataValidationError([issue]);
+}
+
+function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data {
+  const n = values.length;
+  const type = f.arrowType;
+  if (f.logicalType === 'object' || f.logicalType === 'array') {
+    return utf8Column(values.map((v) => (v === null || v === undefined ? null : JSON.stringify(v)))).clone(type);
+  }
+  if (arrow.DataType.isUtf8(type) || arrow.DataType.isDate(type) || arrow.DataType.isTimestamp(type)) {
+    const strings = values.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'string') throw mismatch(ctx, i, f, `a JSON string (${describeType(type)})`, v);
+      return v;
+    });
+    const text = utf8Column(strings);
+    if (arrow.DataType.isUtf8(type)) return text.clone(type);
+    const cast = castColumn(text, type, false)!;
+    const bad = cast.badRows[0];
+    if (bad !== undefined) {
+      const expected = arrow.DataType.isDate(type) ? 'an ISO-8601 date (YYYY-MM-DD)' : 'an ISO-8601 timestamp';
+      throw mismatch(ctx, bad, f, expected, values[bad]);
+    }
+    return cast.data;
+  }
+  const validity = new Uint8Array(paddedBytes(n));
+  if (arrow.DataType.isBool(type)) {
+    const bits = new Uint8Array(paddedBytes(n));
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'boolean') throw mismatch(ctx, i, f, 'a JSON boolean', v);
+      setBit(validity, i);
+      if (v) setBit(bits, i);
+    }
+    return arrow.makeData({ type, length: n, nullCount: countNulls(validity, n), nullBitmap: validity, data: bits });
+  }
+  if (arrow.DataType.isFloat(type)) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'number') throw mismatch(ctx, i, f, 'a JSON number', v);
+      setBit(validity, i);
+      out[i] = v;
+    }
+    return arrow.makeData({ type, length: n, nullCount: countNulls(validity, n), nullBitmap: validity, data: out });
+  }
+  if (arrow.DataType.isInt(type)) {
+    const wide = type.bitWidth === 64;
+    const out64 = wide ? new BigInt64Array(n) : undefined;
+    const w = out64 ? words32(out64) : undefined;
+    const out32 = wide ? undefined : new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) continue;
+      const fits = typeof v === 'number' && Number.isSafeInteger(v) && (wide || (v >= -0x80000000 && v <= 0x7fffffff));
+      if (!fits) throw mismatch(ctx, i, f, `a JSON integer (${describeType(type)}${wide ? ', |v| <= 2^53' : ''})`, v);
+      setBit(validity, i);
+      if (w) writeI64(w, i, v);
+      else out32![i] = v;
+    }
+    return arrow.makeData({ type, length: n, nullCount: countNulls(validity, n), nullBitmap: validity, data: (out64 ?? out32)! } as never);
+  }
+  throw new TypeError(`no JSON Lines decoder for Arrow type ${String(type)}`);
+}

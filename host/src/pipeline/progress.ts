@@ -1,0 +1,14 @@
+/** How far a run has got: what the CLI's progress line and --json summary show. */
+export interface Progress {
+  stream: string;
+  records: number;
+  bytes: number;
+  elapsedMs: number;
+}
+
+export const recordsPerSecond = (p: Progress): number => (p.elapsedMs > 0 ? (p.records * 1000) / p.elapsedMs : 0);
+
+export function formatProgress(p: Progress): string {
+  const mb = (p.bytes / 2 ** 20).toFixed(1);
+  return `${p.stream}: ${p.records.toLocaleString('en-US')} records, ${mb} MiB, ${Math.round(recordsPerSecond(p)).toLocaleString('en-US')} records/s, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,40 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { ContractObject } from '../contracts/index.js';
+import type { CommitRecord, CommittedFile, RunStaging, Target } from '../targets/target.js';
+import { ParquetStreamWriter } from '../writers/parquet/parquet-writer.js';
+import type { Job } from '../config/job.js';
+
+/** Where a stream's validated batches go. */
+export interface StreamSink {
+  write(batch: RecordBatch): Promise<void>;
+  /** Everything written for the stream, once it ends. */
+  finish(): Promise<CommittedFile[]>;
+}
+
+/** The output side of a run: the built-in Parquet writer on a target, or a writer plugin. */
+export interface RunOutput {
+  readonly description: string;
+  openStream(stream: string, object: ContractObject): Promise<StreamSink>;
+  /** Makes the run's data visible and durable, then `applied` (state) runs. */
+  commit(record: CommitRecord, applied: (r: CommitRecord) => Promise<void>): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** The built-in path: Parquet files staged in a target, committed atomically. */
+export function parquetOutput(job: Job, target: Target, staging: RunStaging): RunOutput {
+  return {
+    description: `Parquet on ${target.description}`,
+    async openStream(stream, object) {
+      return new ParquetStreamWriter(staging, stream, {
+        compression: job.target.compression,
+        targetSizeMb: job.target.parquet_target_size_mb,
+        partitionBy: job.target.partitioning,
+        keyValueMetadata: object.parquetMetadata,
+      });
+    },
+    async commit(record, applied) {
+      await staging.commit(record, applied);
+    },
+    abort: () => staging.abort(),
+  };
+}

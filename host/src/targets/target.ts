@@ -1,0 +1,53 @@
+/**
+ * Where a run's files go. A run stages every file first; commit makes all of a
+ * stream's files visible at once and records the run (files, row counts, the new
+ * checkpoints) in a commit manifest. A crash before the commit point leaves nothing
+ * visible; a crash after it is rolled forward by `recover` on the next run.
+ */
+export interface CommittedFile {
+  stream: string;
+  /** Path relative to the target root, as readers see it after commit. */
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface CommitRecord {
+  runId: string;
+  tenant: string;
+  job: string;
+  startedAt: string;
+  committedAt?: string;
+  files: CommittedFile[];
+  /** The reader's checkpoint per stream after this run's data. */
+  checkpoints: Record<string, string>;
+}
+
+export interface StagedFile {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Flushes and syncs the file; returns its size. */
+  close(): Promise<number>;
+  /** Path relative to the target root once committed. */
+  readonly path: string;
+}
+
+export interface RunStaging {
+  readonly runId: string;
+  /** A new file for `stream`, at `relPath` inside the stream's folder of this run (partition folders allowed). */
+  createFile(stream: string, relPath: string): Promise<StagedFile>;
+  /**
+   * Makes the run's files visible and the record durable. `applied` runs after the
+   * files are in place and before the commit is final (the state checkpoint goes there):
+   * a crash in between is finished by `recover`, which calls it again.
+   */
+  commit(record: CommitRecord, applied: (record: CommitRecord) => Promise<void>): Promise<CommitRecord>;
+  /** Discards every staged file. */
+  abort(): Promise<void>;
+}
+
+export interface Target {
+  readonly description: string;
+  /** Finishes commits a crash interrupted; returns them, oldest first. */
+  recover(applied: (record: CommitRecord) => Promise<void>): Promise<CommitRecord[]>;
+  beginRun(runId: string): Promise<RunStaging>;
+}

@@ -1,0 +1,70 @@
+import { RecordBatch, Table, tableToIPC } from 'apache-arrow';
+import type { CommittedFile, RunStaging } from '../../targets/target.js';
+import { ParquetFile, type ParquetCompression } from './parquet-file.js';
+import { partitionBatch } from './partition.js';
+
+export interface ParquetWriterOptions {
+  compression: ParquetCompression;
+  /** A file is closed and a new one started once it reaches this size. */
+  targetSizeMb: number;
+  /** Hive-style partition folders (column=value) for these columns. */
+  partitionBy: string[];
+  /** Contract id/version, classification and tags (Parquet key-value metadata). */
+  keyValueMetadata: Record<string, string>;
+  rowGroupRows?: number;
+}
+
+/**
+ * The built-in writer: one stream's validated Arrow batches into Parquet files in the
+ * run's staging area, rolled at the target size, one series per partition.
+ */
+export class ParquetStreamWriter {
+  #open = new Map<string, ParquetFile>();
+  #counters = new Map<string, number>();
+  #done: CommittedFile[] = [];
+
+  constructor(
+    private readonly staging: RunStaging,
+    private readonly stream: string,
+    private readonly opts: ParquetWriterOptions,
+  ) {}
+
+  /**
+   * Writes a batch. `ipc` may carry the batch's bytes when they are already an Arrow IPC
+   * stream of exactly this batch (no re-encoding then); otherwise it is encoded here.
+   */
+  async write(batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
+    if (batch.numRows === 0) return;
+    if (this.opts.partitionBy.length === 0) return this.#append('', batch, ipc);
+    for (const [folder, part] of partitionBatch(batch, this.opts.partitionBy)) await this.#append(folder, part);
+  }
+
+  async #append(folder: string, batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
+    let file = this.#open.get(folder);
+    if (!file) {
+      const n = this.#counters.get(folder) ?? 0;
+      this.#counters.set(folder, n + 1);
+      const rel = `${folder ? `${folder}/` : ''}part-${String(n).padStart(5, '0')}.parquet`;
+      file = new ParquetFile(await this.staging.createFile(this.stream, rel), {
+        compression: this.opts.compression,
+        keyValueMetadata: this.opts.keyValueMetadata,
+        rowGroupRows: this.opts.rowGroupRows ?? 131_072,
+      });
+      this.#open.set(folder, file);
+    }
+    file.append(ipc ?? tableToIPC(new Table(batch), 'stream'), batch.numRows);
+    if (file.bytesOut >= this.opts.targetSizeMb * 2 ** 20) await this.#close(folder, file);
+  }
+
+  async #close(folder: string, file: ParquetFile): Promise<void> {
+    this.#open.delete(folder);
+    const bytes = await file.close();
+    this.#done.push({ stream: this.stream, path: file.file.path, rows: file.rows, bytes });
+  }
+
+  /** Closes every open file; returns all files written for the stream. */
+  async finish(): Promise<CommittedFile[]> {
+    for (const [folder, file] of [...this.#open]) await this.#close(folder, file);
+    return this.#done;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * `dativo-host run` end to end: job YAML -> Rust csv-reader in its sandbox -> contract
+ * validation -> Parquet -> atomic commit -> state, read back and compared row by row.
+ */
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readParquet, readSchema } from 'parquet-wasm/node';
+import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
+import { runJob } from '../../host/src/pipeline/run-job.js';
+import { generateOrders, jobWorkspace, parquetFiles, readCsv, readRows } from '../helpers/job.js';
+
+const quiet = () => createLogger({ destination: new MemoryLogDestination() });
+
+describe('CSV to Parquet', () => {
+  it('writes every row, typed by the contract, identical to the source', async () => {
+    const ws = jobWorkspace(5000);
+    const summary = await runJob(ws.jobFile, { logger: quiet() });
+    expect(summary.status).toBe('succeeded');
+    expect(summary.streams[0]).toMatchObject({ stream: 'orders', records: 5000, invalidRecords: 0 });
+    const rows = readRows(ws.out);
+    const source = readCsv(ws.csv);
+    expect(rows).toHaveLength(source.length);
+    rows.sort((a, b) => Number(a.order_id) - Number(b.order_id));
+    for (let i = 0; i < source.length; i++) {
+      const s = source[i]!;
+      const r = rows[i]!;
+      expect(Number(r.order_id)).toBe(Number(s.order_id));
+      expect(r.customer).toBe(s.customer);
+      expect(r.product).toBe(s.product);
+      expect(Number(r.quantity)).toBe(Number(s.quantity));
+      expect(r.price).toBeCloseTo(Number(s.price), 6);
+      expect(new Date(Number(r.ordered_at) / (Number(r.ordered_at) > 1e14 ? 1000 : 1)).toISOString()).toBe(s.ordered_at);
+      expect(r.express).toBe(s.express === 'true');
+      expect(r.region).toBe(s.region);
+    }
+  });
+
+  it('commits atomically: files only under run_id=..., a commit manifest, no staging left', async () => {
+    const ws = jobWorkspace(1000);
+    const summary = await runJob(ws.jobFile, { logger: quiet() });
+    const files = parquetFiles(ws.out);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(f).toContain(`/orders/run_id=${summary.runId}/`);
+    const manifest = JSON.parse(readFileSync(join(ws.out, '_dativo', 'commits', `${summary.runId}.json`), 'utf8'));
+    expect(manifest.files.map((f: { path: string }) => join(ws.out, f.path)).sort()).toEqual(files);
+    expect(manifest.checkpoints.orders).toBeDefined();
+    expect(readdirSync(join(ws.out, '_dativo', 'staging'))).toEqual([]);
+  });
+
+  it('puts the contract, classification and tags into the Parquet key-value metadata', async () => {
+    const ws = jobWorkspace(10);
+    await runJob(ws.jobFile, { logger: quiet() });
+    const schema = readSchema(readFileSync(parquetFiles(ws.out)[0]!));
+    const text = JSON.stringify(schema.metadata());
+    expect(text).toContain('dativo');
+    expect(text).toMatch(/restricted|classification/);
+  });
+
+  it('rolls files at parquet_target_size_mb and partitions by columns', async () => {
+    const ws = jobWorkspace(20_000);
+    ws.writeJob({ target: { connection: { local: { path: 'out' } }, parquet_target_size_mb: 0.05, partitioning: ['region'], compression: 'zstd' } });
+    const summary = await runJob(ws.jobFile, { logger: quiet() });
+    const files = parquetFiles(ws.out);
+    const regions = new Set(files.map((f) => /region=([^/]+)/.exec(f)?.[1]));
+    expect([...regions].sort()).toEqual(['APAC', 'EU', 'LATAM', 'MEA', 'NA']);
+    expect(files.length).toBeGreaterThan(5);
+    const rows = readRows(ws.out);
+    expect(rows).toHaveLength(20_000);
+    for (const f of files) {
+      const region = /region=([^/]+)/.exec(f)![1];
+      const t = readParquet(readFileSync(f));
+      expect(t.numBatches).toBeGreaterThan(0);
+      void region;
+    }
+    expect(summary.streams[0]!.files.length).toBe(files.length);
+  });
+});
+
+describe('incremental state', () => {
+  it('a rerun after new rows arrive loads only the new rows', async () => {
+    const ws = jobWorkspace(3000);
+    const first = await runJob(ws.jobFile, { logger: quiet() });
+    expect(first.records).toBe(3000);
+    const again = await runJob(ws.jobFile, { logger: quiet() });
+    expect(again.records).toBe(0);
+    generateOrders(ws.csv, 700, 3001);
+    const third = await runJob(ws.jobFile, { logger: quiet() });
+    expect(third.records).toBe(700);
+    const ids = readRows(ws.out).map((r) => Number(r.order_id)).sort((a, b) => a - b);
+    expect(ids).toEqual(Array.from({ length: 3700 }, (_, i) => i + 1));
+    const state = JSON.parse(readFileSync(join(ws.dir, 'state', 'acme', 'job', 'orders.json'), 'utf8'));
+    expect(state.runId).toBe(third.runId);
+  });
+});
+
+describe('schema validation', () => {
+  const breakRow = (csv: string, id: number, column: 'customer') => {
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    const cols = lines[id]!.split(',');
+    if (column === 'customer') cols[1] = '';
+    lines[id] = cols.join(',');
+    writeFileSync(csv, lines.join('\n'));
+  };
+
+  it('strict: a row breaking the contract fails the job naming stream, row, field, expected and actual; nothing is committed', async () => {
+    const ws = jobWorkspace(2000);
+    breakRow(ws.csv, 1500, 'customer');
+    const err = await runJob(ws.jobFile, { logger: quiet() }).then(() => undefined, (e) => e);
+    expect(err?.code).toBe('DATA_VALIDATION_FAILED');
+    expect(err.message).toMatch(/orders/);
+    expect(err.message).toMatch(/customer/);
+    expect(err.details).toMatchObject({ stream: 'orders', field: 'customer', row: 1499 });
+    expect(parquetFiles(ws.out)).toEqual([]);
+    expect(existsSync(join(ws.dir, 'state', 'acme', 'job', 'orders.json'))).toBe(false);
+  });
+
+  it('warn: the row is kept, counted and logged', async () => {
+    const ws = jobWorkspace(2000);
+    breakRow(ws.csv, 1500, 'customer');
+    ws.writeJob({ schema_validation_mode: 'warn' });
+    const logs = new MemoryLogDestination();
+    const summary = await runJob(ws.jobFile, { logger: createLogger({ destination: logs }) });
+    expect(summary.streams[0]).toMatchObject({ records: 2000, invalidRecords: 1 });
+    expect(readRows(ws.out)).toHaveLength(2000);
+    expect(logs.records.some((r) => r.level === 'warn' && JSON.stringify(r).includes('customer'))).toBe(true);
+  });
+});
+
+describe('bad input loses nothing', () => {
+  it('a reader failing mid-stream (corrupt CSV row) fails the job; earlier state and files stay as they were', async () => {
+    const ws = jobWorkspace(1000);
+    const first = await runJob(ws.jobFile, { logger: quiet() });
+    const before = parquetFiles(ws.out);
+    generateOrders(ws.csv, 200_000, 1001);
+    appendFileSync(ws.csv, '999999,broken row with too few fields\n');
+    const err = await runJob(ws.jobFile, { logger: quiet() }).then(() => undefined, (e) => e);
+    expect(err?.code).toBe('PLUGIN_DATA');
+    expect(parquetFiles(ws.out)).toEqual(before);
+    const state = JSON.parse(readFileSync(join(ws.dir, 'state', 'acme', 'job', 'orders.json'), 'utf8'));
+    expect(state.runId).toBe(first.runId);
+  });
+});

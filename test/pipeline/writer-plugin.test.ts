@@ -1,0 +1,31 @@
+/** A writer plugin as the job's target: it receives the same validated batches through the writer interface. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
+import { runJob } from '../../host/src/pipeline/run-job.js';
+import { fixture, writeManifest } from '../helpers/fixtures.js';
+import { jobWorkspace, readCsv } from '../helpers/job.js';
+
+describe('writer plugin target', () => {
+  it('gets every validated row through open, write and commit, inside its granted folder', async () => {
+    const writer = writeManifest(fixture('rust', 'jsonl-writer'), {
+      name: 'jsonl-writer',
+      kind: 'writer',
+      capabilities: { filesystem: [{ guest: '/out', access: 'read-write' }] },
+    });
+    const ws = jobWorkspace(3000);
+    ws.writeJob({ target: { plugin: writer, connection: { local: { path: 'out' } }, config: { dir: '/out' } } });
+    const summary = await runJob(ws.jobFile, { logger: createLogger({ destination: new MemoryLogDestination() }) });
+    expect(summary.records).toBe(3000);
+    const files = readdirSync(ws.out).filter((f) => f.endsWith('.jsonl'));
+    expect(files).toHaveLength(1);
+    const rows = readFileSync(join(ws.out, files[0]!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const source = readCsv(ws.csv);
+    expect(rows.map((r) => Number(r.order_id))).toEqual(source.map((s) => Number(s.order_id)));
+    expect(rows[0]!.customer).toBe(source[0]!.customer);
+    // Incremental state moved on only after the writer committed.
+    const again = await runJob(ws.jobFile, { logger: createLogger({ destination: new MemoryLogDestination() }) });
+    expect(again.records).toBe(0);
+  });
+});
