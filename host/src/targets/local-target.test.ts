@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalTarget } from './local-target.js';
+import type { CommitRecord } from './target.js';
+
+const record = (runId: string, files: CommitRecord['files']): CommitRecord => ({ runId, tenant: 't', job: 'j', startedAt: '', files, checkpoints: { s: '{"n":1}' } });
+
+async function stage(target: LocalTarget, runId: string) {
+  const staging = await target.beginRun(runId);
+  const f = await staging.createFile('s', 'part-00000.parquet');
+  await f.write(new TextEncoder().encode('data'));
+  await f.close();
+  return { staging, file: f };
+}
+
+describe('LocalTarget', () => {
+  it('shows nothing before commit, everything after, and records the commit', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'target-'));
+    const target = new LocalTarget(root);
+    const { staging, file } = await stage(target, 'r1');
+    expect(existsSync(join(root, 's'))).toBe(false);
+    const applied: string[] = [];
+    await staging.commit(record('r1', [{ stream: 's', path: file.path, rows: 1, bytes: 4 }]), async (r) => void applied.push(r.runId));
+    expect(readFileSync(join(root, 's', 'run_id=r1', 'part-00000.parquet'), 'utf8')).toBe('data');
+    expect(applied).toEqual(['r1']);
+    expect((await target.commits()).map((c) => c.runId)).toEqual(['r1']);
+  });
+  it('abort leaves nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'target-'));
+    const target = new LocalTarget(root);
+    const { staging } = await stage(target, 'r2');
+    await staging.abort();
+    expect(readdirSync(root).filter((n) => n !== '_dativo')).toEqual([]);
+    expect(readdirSync(join(root, '_dativo', 'staging'))).toEqual([]);
+  });
+  it('recover discards runs that never reached the commit point', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'target-'));
+    const target = new LocalTarget(root);
+    await stage(target, 'r3');
+    expect(await target.recover(async () => {})).toEqual([]);
+    expect(readdirSync(join(root, '_dativo', 'staging'))).toEqual([]);
+    expect(existsSync(join(root, 's'))).toBe(false);
+  });
+});
