@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { validateBatch, type ContractObject } from '../contracts/index.js';
@@ -90,7 +91,11 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
   let recovered: CommitRecord[] = [];
   let closeWriter = async () => {};
   if (job.paths.targetPlugin) {
-    const bindings: Record<string, string> = job.paths.localTarget ? { '/out': job.paths.localTarget } : {};
+    const bindings: Record<string, string> = {};
+    if (job.paths.localTarget) {
+      await mkdir(job.paths.localTarget, { recursive: true });
+      bindings['/out'] = job.paths.localTarget;
+    }
     const writer = await (await loadPlugin({ manifest: job.paths.targetPlugin, bindings, ...pluginOptions })).openWriter();
     closeWriter = () => writer.close();
     output = await writerPluginOutput(writer, job.target.config);
@@ -220,6 +225,12 @@ async function runStream(
 }
 
 /**
+ * The schema handed to the reader: it types the columns, but every field is optional,
+ * because the contract (strict or warn) is the host's to enforce, after the boundary.
+ */
+const readerSchema = (object: ContractObject): Record<string, unknown> => ({ ...object.jsonSchema, required: [] });
+
+/**
  * The stream's batches. A transient (retryable) plugin error is retried by reopening
  * the extraction at the last checkpoint this run received, when no batch was taken
  * after it: nothing is read twice and nothing is skipped.
@@ -229,7 +240,7 @@ async function* readWithReopen(plan: RunPlan, reader: ReaderClient, stream: stri
   let sinceCheckpoint = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      for await (const batch of reader.read({ config: plan.source.config, stream, schema: object.jsonSchema, checkpoint })) {
+      for await (const batch of reader.read({ config: plan.source.config, stream, schema: readerSchema(object), checkpoint })) {
         yield batch;
         if (batch.checkpoint !== undefined) {
           checkpoint = batch.checkpoint;

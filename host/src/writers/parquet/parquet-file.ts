@@ -24,6 +24,8 @@ export class ParquetFile {
   #controller!: ReadableStreamDefaultController<pq.RecordBatch>;
   #pump: Promise<void>;
   rows = 0;
+  /** Arrow IPC bytes appended, and Parquet bytes written so far (row groups completed). */
+  bytesIn = 0;
   bytesOut = 0;
 
   constructor(readonly file: StagedFile, opts: ParquetFileOptions) {
@@ -46,6 +48,7 @@ export class ParquetFile {
 
   /** Appends one Arrow IPC stream (one or more record batches) to the file. */
   append(ipcStream: Uint8Array, rows: number): void {
+    this.bytesIn += ipcStream.byteLength;
     const table = pq.Table.fromIPCStream(ipcStream);
     for (const batch of table.recordBatches()) this.#controller.enqueue(batch);
     table.free();

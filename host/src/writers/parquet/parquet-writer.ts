@@ -22,6 +22,8 @@ export class ParquetStreamWriter {
   #open = new Map<string, ParquetFile>();
   #counters = new Map<string, number>();
   #done: CommittedFile[] = [];
+  /** Parquet bytes per Arrow byte, learned from the files closed so far (a first guess until then). */
+  #ratio = 0.35;
 
   constructor(
     private readonly staging: RunStaging,
@@ -53,12 +55,15 @@ export class ParquetStreamWriter {
       this.#open.set(folder, file);
     }
     file.append(ipc ?? tableToIPC(new Table(batch), 'stream'), batch.numRows);
-    if (file.bytesOut >= this.opts.targetSizeMb * 2 ** 20) await this.#close(folder, file);
+    // Parquet bytes appear only as row groups complete, so the size is estimated from the input.
+    const estimated = Math.max(file.bytesOut, file.bytesIn * this.#ratio);
+    if (estimated >= this.opts.targetSizeMb * 2 ** 20) await this.#close(folder, file);
   }
 
   async #close(folder: string, file: ParquetFile): Promise<void> {
     this.#open.delete(folder);
     const bytes = await file.close();
+    if (file.bytesIn > 0) this.#ratio = bytes / file.bytesIn;
     this.#done.push({ stream: this.stream, path: file.file.path, rows: file.rows, bytes });
   }
 
