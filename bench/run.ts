@@ -5,10 +5,12 @@
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { coldStart } from './cold-start.js';
+import { csvParquetRss } from './csv-parquet.js';
 import { printTable, type BenchResult } from './report.js';
 
 const cases: Record<string, (o: { runs: number; buildDir: string }) => Promise<BenchResult>> = {
   'cold-start': coldStart,
+  'csv-parquet-rss': csvParquetRss,
 };
 
 const args = process.argv.slice(2);
