@@ -264,7 +264,7 @@ describe('csv-reader: reading', () => {
     const { reader } = await openReader(dataDir({ 'orders.csv': csvText(source) }), { max_batch_bytes: limit });
     const { batches, tables, error } = await readAll(reader, { config: { files: ['/data/orders.csv'] }, schema: CONTRACT });
     expect(error).toBeUndefined();
-    expect(batches.length).toBeGreaterThan(5);
+    expect(batches.length).toBeGreaterThan(1); // split: one batch would exceed the limit
     for (const b of batches) expect(b.bytes.byteLength).toBeLessThanOrEqual(limit);
     expect(decodedRows(tables)).toEqual(source);
   });
