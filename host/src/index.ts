@@ -20,3 +20,4 @@ export type { Target, CommitRecord, CommittedFile } from './targets/target.js';
 export { FileSecretManager } from './secrets/file-secret-manager.js';
 export { buildPlugin, type BuiltPlugin } from './build/build-plugin.js';
 export { loadContract, validateBatch, type DataContract, type ContractObject } from './contracts/index.js';
+export { S3Target, type S3TargetOptions } from './targets/s3-target.js';

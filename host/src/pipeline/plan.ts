@@ -96,7 +96,9 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
       if (!s.object.fields.some((f) => f.name === col)) fail('target.partitioning', `column "${col}" is not in the contract's "${s.name}"`);
     }
   }
+  const conn = job.target.connection;
   if (!job.paths.targetPlugin && job.target_connector === 'local' && !job.paths.localTarget) fail('target.connection', 'the local target needs connection.local.path');
+  if (!job.paths.targetPlugin && job.target_connector === 's3' && !(conn && 's3' in conn)) fail('target.connection', 'the s3 target needs connection.s3 {bucket, prefix}');
 
   return { job, contract, streams, source: { connector: src, recipe, plugin: plugin!, bindings, config }, target: { connector: tgt, recipe: targetRecipe } };
 }

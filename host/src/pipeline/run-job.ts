@@ -12,6 +12,7 @@ import { createSecretManager } from '../secrets/create-secret-manager.js';
 import type { SecretManager } from '../secrets/secret-manager.js';
 import { FileStateStore, type StateStore } from '../state/state-store.js';
 import { LocalTarget } from '../targets/local-target.js';
+import { S3Target } from '../targets/s3-target.js';
 import type { CommitRecord, CommittedFile, Target } from '../targets/target.js';
 import { parquetOutput, type RunOutput } from './run-output.js';
 import { writerPluginOutput } from './writer-plugin-output.js';
@@ -156,7 +157,9 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
 function createTarget(plan: RunPlan): Target {
   const { job } = plan;
   if (job.paths.localTarget) return new LocalTarget(job.paths.localTarget);
-  throw new ConfigError('TARGET_NOT_SUPPORTED', `${job.file}: target.connection: only local targets are implemented so far (got ${JSON.stringify(job.target.connection)})`, {
+  const conn = job.target.connection;
+  if (conn && 's3' in conn) return new S3Target(conn.s3);
+  throw new ConfigError('CONFIG_INVALID', `${job.file}: target.connection: a local path or an s3 bucket is needed`, {
     details: { file: job.file, key: 'target.connection' },
   });
 }
