@@ -96,7 +96,30 @@ function buildInputs(crateDir: string, witDir: string): string[] {
   if (root !== undefined && root !== crateDir) {
     files.push(path.join(root, 'Cargo.toml'), path.join(root, 'Cargo.lock'));
   }
+  // Path dependencies (the SDK crate, for one): a change there must rebuild the plugin too.
+  for (const dep of pathDependencies([crateDir, ...(root && root !== crateDir ? [root] : [])])) {
+    files.push(...listFiles(path.join(dep, 'src')), path.join(dep, 'Cargo.toml'));
+  }
   return files.filter((f) => existsSync(f));
+}
+
+/** Crates reached through `path = "..."` in these crates' Cargo.toml, transitively. */
+function pathDependencies(start: string[]): string[] {
+  const seen = new Set<string>(start);
+  const found: string[] = [];
+  const queue = [...start];
+  for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+    const toml = path.join(dir, 'Cargo.toml');
+    if (!existsSync(toml)) continue;
+    for (const m of readFileSync(toml, 'utf8').matchAll(/\bpath\s*=\s*"([^"]+)"/g)) {
+      const dep = path.resolve(dir, m[1]!);
+      if (seen.has(dep) || !existsSync(path.join(dep, 'Cargo.toml'))) continue;
+      seen.add(dep);
+      found.push(dep);
+      queue.push(dep);
+    }
+  }
+  return found;
 }
 
 function isFresh(outFile: string, inputs: string[]): boolean {

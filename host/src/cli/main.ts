@@ -14,6 +14,8 @@ Commands:
   spec JOB         print the job's reader plugin spec
   exec COMPONENT   run a wasi:cli/command component in the sandbox
   plugin build DIR build a Rust or TypeScript plugin into DIR/dist
+  plugin init NAME scaffold a plugin (--lang rust --kind reader|writer)
+  plugin test DIR  build a plugin and run its lifecycle in the sandbox
 
 Run \`dativo-host <command> --help\` for a command's options.
 Exit codes: 0 success, 1 the work failed, 2 usage or configuration error.

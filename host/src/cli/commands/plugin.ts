@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { buildPlugin } from '../../build/build-plugin.js';
+import { scaffoldPlugin, type ScaffoldKind, type ScaffoldLang } from '../../build/scaffold.js';
 import { printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { parseBindings, pluginTestUsage, runPluginTest } from './plugin-test.js';
 
 export const pluginHelp = `Usage: dativo-host plugin <subcommand>
 
@@ -9,16 +11,63 @@ Subcommands:
   build DIR [--json]   build the plugin in DIR (a Rust crate or a TypeScript plugin with
                        plugin.yaml) into DIR/dist/: the component and a manifest with its
                        sha256. Unchanged plugins are not rebuilt.
+  init NAME --lang rust --kind reader|writer [--dir DIR]
+                       write a new plugin crate into DIR (default ./NAME) over the Rust
+                       SDK (plugins-rust/dativo-plugin-sdk): Cargo.toml, plugin.yaml,
+                       src/lib.rs and test-config.json. It passes \`plugin test\` as is.
+${pluginTestUsage}
 `;
 
 export async function pluginCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help') return void process.stdout.write(pluginHelp), sub ? 0 : 2;
-  if (sub !== 'build') throw new UsageError(`unknown plugin subcommand "${sub}"`);
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (sub === 'build') return build(rest);
+  if (sub === 'init') return init(rest);
+  if (sub === 'test') return test(rest);
+  throw new UsageError(`unknown plugin subcommand "${sub}"`);
+}
+
+async function build(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('plugin build takes exactly one DIR');
   const result = await buildPlugin(positionals[0]!, { log: (l) => process.stderr.write(`${l}\n`) });
   if (values.json) printJson(result);
   else process.stdout.write(`${result.built ? 'built' : 'up to date'}: ${result.manifest}\n`);
   return 0;
+}
+
+async function init(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { lang: { type: 'string', default: 'rust' }, kind: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('plugin init takes exactly one NAME');
+  if (values.lang !== 'rust') throw new UsageError(`--lang ${values.lang}: only rust is supported by plugin init`);
+  if (values.kind !== 'reader' && values.kind !== 'writer') throw new UsageError('plugin init needs --kind reader or --kind writer');
+  const result = scaffoldPlugin({ name: positionals[0]!, lang: values.lang as ScaffoldLang, kind: values.kind as ScaffoldKind, dir: values.dir });
+  if (values.json) printJson(result);
+  else {
+    process.stdout.write(`created ${result.dir}: ${result.files.join(', ')}\n`);
+    process.stdout.write(`SDK: ${'path' in result.sdk ? `path ${result.sdk.path}` : `version ${result.sdk.version} (not published: edit Cargo.toml)`}\n`);
+    process.stdout.write(`next: dativo-host plugin test ${result.dir}\n`);
+  }
+  return 0;
+}
+
+async function test(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { config: { type: 'string' }, bind: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('plugin test takes exactly one DIR');
+  const result = await runPluginTest({
+    dir: positionals[0]!,
+    configFile: values.config,
+    bindings: parseBindings(values.bind),
+    print: values.json ? () => undefined : undefined,
+  });
+  if (values.json) printJson(result);
+  return result.ok ? 0 : 1;
 }

@@ -1,0 +1,65 @@
+/**
+ * `dativo-host plugin init`: writes a new plugin crate that builds and passes
+ * `dativo-host plugin test` as it is. Rust only for now (scaffold-rust.ts holds the
+ * templates); the crate has its own [workspace] table so it builds standalone
+ * wherever it is, inside this repository or not.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+import { ConfigError } from '../errors/index.js';
+import { packageRoot } from '../package-root.js';
+import { rustTemplates } from './scaffold-rust.js';
+
+export type ScaffoldKind = 'reader' | 'writer';
+export type ScaffoldLang = 'rust';
+
+export interface ScaffoldOptions {
+  name: string;
+  lang: ScaffoldLang;
+  kind: ScaffoldKind;
+  /** The crate's folder (default: ./NAME). It must not exist or be empty. */
+  dir?: string;
+}
+
+export interface ScaffoldResult {
+  dir: string;
+  files: string[];
+  /** How the crate depends on the SDK: a path into this package, or a registry version. */
+  sdk: { path: string } | { version: string };
+}
+
+/** Lowercase letters, digits, "-" and "_": valid as a cargo package and a manifest name. */
+const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/** The SDK crate shipped with this package, if present (a repository checkout). */
+export const SDK_DIR = join(packageRoot, 'plugins-rust', 'dativo-plugin-sdk');
+
+export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
+  if (!NAME.test(opts.name)) {
+    throw new ConfigError('PLUGIN_INIT_INVALID', `plugin name "${opts.name}" must be lowercase letters, digits, "-" or "_", starting with a letter`);
+  }
+  if (opts.lang !== 'rust') throw new ConfigError('PLUGIN_INIT_UNSUPPORTED', `--lang ${String(opts.lang)} is not supported by plugin init (only rust)`);
+  const dir = resolve(opts.dir ?? opts.name);
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new ConfigError('PLUGIN_INIT_EXISTS', `${dir} exists and is not empty: plugin init writes only into a new or empty folder`);
+  }
+
+  let sdk: ScaffoldResult['sdk'];
+  if (existsSync(join(SDK_DIR, 'Cargo.toml'))) {
+    // Relative inside this repository (the checkout can move), absolute outside it.
+    const inside = !relative(packageRoot, dir).startsWith('..');
+    const rel = relative(dir, SDK_DIR).split(sep).join('/');
+    sdk = { path: inside ? rel : SDK_DIR.split(sep).join('/') };
+  } else {
+    sdk = { version: '0.1' };
+  }
+
+  const files = rustTemplates({ name: opts.name, kind: opts.kind, sdk });
+  for (const [file, text] of Object.entries(files)) {
+    const abs = join(dir, file);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
+  }
+  return { dir, files: Object.keys(files), sdk };
+}
