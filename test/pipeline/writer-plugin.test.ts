@@ -1,19 +1,16 @@
 /** A writer plugin as the job's target: it receives the same validated batches through the writer interface. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
-import { fixture, writeManifest } from '../helpers/fixtures.js';
+import { REPO } from '../helpers/fixtures.js';
 import { jobWorkspace, readCsv } from '../helpers/job.js';
 
 describe('writer plugin target', () => {
   it('gets every validated row through open, write and commit, inside its granted folder', async () => {
-    const writer = writeManifest(fixture('rust', 'jsonl-writer'), {
-      name: 'jsonl-writer',
-      kind: 'writer',
-      capabilities: { filesystem: [{ guest: '/out', access: 'read-write' }] },
-    });
+    // The shipped example writer (plugins-rust/jsonl-writer), built by the test setup.
+    const writer = join(REPO, 'plugins-rust', 'jsonl-writer', 'dist', 'plugin.yaml');
     const ws = jobWorkspace(3000);
     ws.writeJob({ target: { plugin: writer, connection: { local: { path: 'out' } }, config: { dir: '/out' } } });
     const summary = await runJob(ws.jobFile, { logger: createLogger({ destination: new MemoryLogDestination() }) });
@@ -27,5 +24,15 @@ describe('writer plugin target', () => {
     // Incremental state moved on only after the writer committed.
     const again = await runJob(ws.jobFile, { logger: createLogger({ destination: new MemoryLogDestination() }) });
     expect(again.records).toBe(0);
+  });
+
+  it('a failed run aborts the sink: no file appears, no staging file stays', async () => {
+    const writer = join(REPO, 'plugins-rust', 'jsonl-writer', 'dist', 'plugin.yaml');
+    const ws = jobWorkspace(500);
+    writeFileSync(ws.csv, readFileSync(ws.csv, 'utf8') + 'broken,row\n');
+    ws.writeJob({ target: { plugin: writer, connection: { local: { path: 'out' } }, config: { dir: '/out' } } });
+    const err = await runJob(ws.jobFile, { logger: createLogger({ destination: new MemoryLogDestination() }) }).then(() => undefined, (e) => e);
+    expect(err?.code).toBe('PLUGIN_DATA');
+    expect(readdirSync(ws.out)).toEqual([]);
   });
 });
