@@ -70,3 +70,18 @@ describe('plugin init + plugin test (Rust)', () => {
     expect(cli(['plugin', 'init', 'p', '--kind', 'sink', '--dir', join(dir, 'z')]).status).toBe(2);
   });
 });
+
+describe('plugin init + plugin test (TypeScript)', () => {
+  it.each(['reader', 'writer'] as const)('a scaffolded TypeScript %s builds and passes plugin test unchanged', (kind) => {
+    const dir = join(tempDir('dativo-init-ts-'), `hello-ts-${kind}`);
+    const init = cli(['plugin', 'init', `hello-ts-${kind}`, '--lang', 'ts', '--kind', kind, '--dir', dir]);
+    expect(init.status).toBe(0);
+    expect(readFileSync(join(dir, 'src', 'index.ts'), 'utf8')).toContain(join(REPO, 'plugins-ts/sdk/src/index.js'));
+    const test = cli(['plugin', 'test', dir]);
+    if (test.status !== 0) process.stderr.write(test.stderr.slice(-4000));
+    expect(test.status).toBe(0);
+    if (kind === 'reader') expect(test.stdout).toContain('stream greetings: 1 batch(es), 3 record(s)');
+    else expect(test.stdout).toMatch(/^ {2}write +ok +3 records as json-lines/m);
+    expect(test.stdout).toMatch(new RegExp(`^ok: hello-ts-${kind} passed \\d+ steps$`, 'm'));
+  }, 900_000);
+});

@@ -8,11 +8,12 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 import { ConfigError } from '../errors/index.js';
+import { tsTemplates } from './scaffold-ts.js';
 import { packageRoot } from '../package-root.js';
 import { rustTemplates } from './scaffold-rust.js';
 
 export type ScaffoldKind = 'reader' | 'writer';
-export type ScaffoldLang = 'rust';
+export type ScaffoldLang = 'rust' | 'ts';
 
 export interface ScaffoldOptions {
   name: string;
@@ -32,6 +33,9 @@ export interface ScaffoldResult {
 /** Lowercase letters, digits, "-" and "_": valid as a cargo package and a manifest name. */
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
+/** The TypeScript SDK's entry module shipped with this package. */
+export const TS_SDK_ENTRY = join(packageRoot, 'plugins-ts', 'sdk', 'src', 'index.ts');
+
 /** The SDK crate shipped with this package, if present (a repository checkout). */
 export const SDK_DIR = join(packageRoot, 'plugins-rust', 'dativo-plugin-sdk');
 
@@ -39,10 +43,17 @@ export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
   if (!NAME.test(opts.name)) {
     throw new ConfigError('PLUGIN_INIT_INVALID', `plugin name "${opts.name}" must be lowercase letters, digits, "-" or "_", starting with a letter`);
   }
-  if (opts.lang !== 'rust') throw new ConfigError('PLUGIN_INIT_UNSUPPORTED', `--lang ${String(opts.lang)} is not supported by plugin init (only rust)`);
+  if (opts.lang !== 'rust' && opts.lang !== 'ts') throw new ConfigError('PLUGIN_INIT_UNSUPPORTED', `--lang ${String(opts.lang)} is not supported by plugin init (rust or ts)`);
   const dir = resolve(opts.dir ?? opts.name);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new ConfigError('PLUGIN_INIT_EXISTS', `${dir} exists and is not empty: plugin init writes only into a new or empty folder`);
+  }
+
+  if (opts.lang === 'ts') {
+    if (!existsSync(TS_SDK_ENTRY)) throw new ConfigError('PLUGIN_INIT_UNSUPPORTED', `the TypeScript SDK is not in this installation (${TS_SDK_ENTRY})`);
+    const inside = !relative(packageRoot, dir).startsWith('..');
+    const sdkImport = (inside ? relative(join(dir, 'src'), TS_SDK_ENTRY) : TS_SDK_ENTRY).split(sep).join('/').replace(/\.ts$/, '.js');
+    return writeFiles(dir, tsTemplates({ name: opts.name, kind: opts.kind, sdkImport: sdkImport.startsWith('.') || sdkImport.startsWith('/') ? sdkImport : `./${sdkImport}` }), { path: TS_SDK_ENTRY });
   }
 
   let sdk: ScaffoldResult['sdk'];
@@ -55,7 +66,10 @@ export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
     sdk = { version: '0.1' };
   }
 
-  const files = rustTemplates({ name: opts.name, kind: opts.kind, sdk });
+  return writeFiles(dir, rustTemplates({ name: opts.name, kind: opts.kind, sdk }), sdk);
+}
+
+function writeFiles(dir: string, files: Record<string, string>, sdk: ScaffoldResult['sdk']): ScaffoldResult {
   for (const [file, text] of Object.entries(files)) {
     const abs = join(dir, file);
     mkdirSync(dirname(abs), { recursive: true });

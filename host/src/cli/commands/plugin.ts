@@ -11,7 +11,7 @@ Subcommands:
   build DIR [--json]   build the plugin in DIR (a Rust crate or a TypeScript plugin with
                        plugin.yaml) into DIR/dist/: the component and a manifest with its
                        sha256. Unchanged plugins are not rebuilt.
-  init NAME --lang rust --kind reader|writer [--dir DIR]
+  init NAME --lang rust|ts --kind reader|writer [--dir DIR]
                        write a new plugin crate into DIR (default ./NAME) over the Rust
                        SDK (plugins-rust/dativo-plugin-sdk): Cargo.toml, plugin.yaml,
                        src/lib.rs and test-config.json. It passes \`plugin test\` as is.
@@ -43,7 +43,7 @@ async function init(args: string[]): Promise<number> {
     options: { lang: { type: 'string', default: 'rust' }, kind: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new UsageError('plugin init takes exactly one NAME');
-  if (values.lang !== 'rust') throw new UsageError(`--lang ${values.lang}: only rust is supported by plugin init`);
+  if (values.lang !== 'rust' && values.lang !== 'ts') throw new UsageError(`--lang ${values.lang}: plugin init supports rust and ts`);
   if (values.kind !== 'reader' && values.kind !== 'writer') throw new UsageError('plugin init needs --kind reader or --kind writer');
   const result = scaffoldPlugin({ name: positionals[0]!, lang: values.lang as ScaffoldLang, kind: values.kind as ScaffoldKind, dir: values.dir });
   if (values.json) printJson(result);
