@@ -71,6 +71,8 @@ export const jobSchema = z
         file_format: z.literal('parquet').default('parquet'),
         compression: z.enum(['snappy', 'zstd', 'uncompressed']).default('snappy'),
         parquet_target_size_mb: z.number().positive().default(128),
+        /** Rows per Parquet row group: larger gives smaller files and faster writes, for more memory. */
+        row_group_rows: z.number().int().min(1024).default(131_072),
         partitioning: z.array(z.string()).default([]),
         config: z.record(z.string(), z.unknown()).default({}),
       })

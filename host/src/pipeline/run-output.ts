@@ -30,6 +30,7 @@ export function parquetOutput(job: Job, target: Target, staging: RunStaging): Ru
         targetSizeMb: job.target.parquet_target_size_mb,
         partitionBy: job.target.partitioning,
         keyValueMetadata: object.parquetMetadata,
+        rowGroupRows: job.target.row_group_rows,
       });
     },
     async commit(record, applied) {
