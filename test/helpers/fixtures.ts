@@ -21,6 +21,9 @@ export function fixture(lang: 'rust' | 'ts', name: string): string {
   return path;
 }
 
+/** The component of a shipped plugin (plugins-rust/NAME), built into its dist/ by the test setup. */
+export const shippedComponent = (name: string): string => join(REPO, 'plugins-rust', name, 'dist', `${name}.wasm`);
+
 export const sha256File = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 export const tempDir = (prefix = 'dativo-test-'): string => mkdtempSync(join(tmpdir(), prefix));

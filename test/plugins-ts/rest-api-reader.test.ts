@@ -4,8 +4,6 @@
  * sandbox, worker) with a manifest granting exactly the test server's origin and the
  * `api_token` secret, reading from a real HTTP server on loopback.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,6 +15,7 @@ import type { Batch } from '../../host/src/runtime/plugin-types.js';
 import type { ReaderClient } from '../../host/src/runtime/reader-client.js';
 import { StaticSecretManager } from '../../host/src/secrets/secret-manager.js';
 import { REPO, writeManifest } from '../helpers/fixtures.js';
+import { startPagedApi, type PagedApi } from '../helpers/paged-api.js';
 
 const PLUGIN_DIR = join(REPO, 'plugins-ts', 'rest-api-reader');
 const TOKEN = 's3cret-token';
@@ -41,49 +40,8 @@ interface Item {
 
 const item = (i: number): Item => ({ id: i, name: `item ${i} "quoted" \u00e9`, updated_at: `2024-01-${String(i).padStart(2, '0')}T00:00:00Z` });
 
-interface Hit {
-  url: URL;
-  at: number;
-  status: number;
-  authorization: string | undefined;
-}
-
-interface Api {
-  origin: string;
-  items: Item[];
-  hits: Hit[];
-  /** Answer 429 (Retry-After: 1) once, to the first request for this cursor. */
-  throttleCursor: string | undefined;
-  close(): Promise<void>;
-}
-
-async function startApi(items: Item[]): Promise<Api> {
-  const api = { items, hits: [] as Hit[], throttleCursor: undefined as string | undefined } as Api;
-  const answer = (req: IncomingMessage): { status: number; headers?: Record<string, string>; body: unknown } => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/v1/items') return { status: 404, body: { error: 'not found' } };
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: 'bad token' } };
-    const cursor = url.searchParams.get('cursor');
-    if (cursor !== null && cursor === api.throttleCursor) {
-      api.throttleCursor = undefined;
-      return { status: 429, headers: { 'retry-after': '1' }, body: { error: 'slow down' } };
-    }
-    const since = url.searchParams.get('since');
-    const matching = api.items.filter((r) => since === null || r.updated_at > since);
-    const start = cursor === null ? 0 : Number(cursor);
-    const next = start + 3 < matching.length ? String(start + 3) : null;
-    return { status: 200, body: { data: matching.slice(start, start + 3), next_cursor: next } };
-  };
-  const server: Server = createServer((req, res) => {
-    const { status, headers, body } = answer(req);
-    api.hits.push({ url: new URL(req.url ?? '/', 'http://x'), at: Date.now(), status, authorization: req.headers.authorization });
-    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  api.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  api.close = () => new Promise((resolve) => server.close(() => resolve()));
-  return api;
-}
+type Api = PagedApi<Item>;
+const startApi = (items: Item[]) => startPagedApi(items, TOKEN);
 
 // ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlugin } from '../../host/src/runtime/load-plugin.js';
-import { fixture, tempDir, writeManifest } from '../helpers/fixtures.js';
+import { fixture, shippedComponent, tempDir, writeManifest } from '../helpers/fixtures.js';
 import { runProbe } from '../helpers/probe.js';
 
 describe.each(['rust', 'ts'] as const)('limits (%s plugin)', (lang) => {
@@ -84,7 +84,7 @@ describe('component admission', () => {
   });
 
   it('refuses a reader manifest on a writer component', async () => {
-    const manifest = writeManifest(fixture('rust', 'jsonl-writer'), { kind: 'reader' });
+    const manifest = writeManifest(shippedComponent('jsonl-writer'), { kind: 'reader' });
     await expect(loadPlugin({ manifest })).rejects.toMatchObject({ code: 'PLUGIN_CONTRACT_MISMATCH' });
   });
 });

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { loadPlugin } from '../../host/src/runtime/load-plugin.js';
-import { fixture, tempDir, writeManifest } from '../helpers/fixtures.js';
+import { shippedComponent, tempDir, writeManifest } from '../helpers/fixtures.js';
 
 const stream = { name: 'orders', jsonSchema: { type: 'object' }, primaryKey: ['id'], cursorFields: [], supportsIncremental: false };
 const lines = (rows: object[]) => ({ encoding: 'json-lines' as const, bytes: new TextEncoder().encode(rows.map((r) => JSON.stringify(r) + '\n').join('')) });
 
 async function openWriter(access: 'read' | 'read-write') {
   const out = tempDir('dativo-writer-');
-  const manifest = writeManifest(fixture('rust', 'jsonl-writer'), {
+  const manifest = writeManifest(shippedComponent('jsonl-writer'), {
     name: 'jsonl-writer',
     kind: 'writer',
     capabilities: { filesystem: [{ guest: '/out', host: out, access }] },
