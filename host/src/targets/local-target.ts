@@ -1,5 +1,5 @@
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { CommitRecord, RunStaging, StagedFile, Target } from './target.js';
 import { syncDir, writeAtomic } from '../files/atomic-write.js';
 import { crashPoint } from '../files/crash-point.js';
@@ -112,11 +112,6 @@ export class LocalTarget implements Target {
     const dir = this.#meta('commits');
     const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
     return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as CommitRecord));
-  }
-
-  /** Committed paths relative to the root (for tests and summaries). */
-  relative(p: string): string {
-    return relative(this.root, p);
   }
 }
 

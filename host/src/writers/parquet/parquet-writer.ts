@@ -31,17 +31,14 @@ export class ParquetStreamWriter {
     private readonly opts: ParquetWriterOptions,
   ) {}
 
-  /**
-   * Writes a batch. `ipc` may carry the batch's bytes when they are already an Arrow IPC
-   * stream of exactly this batch (no re-encoding then); otherwise it is encoded here.
-   */
-  async write(batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
+  /** Writes a batch (encoded to Arrow IPC here for parquet-wasm). */
+  async write(batch: RecordBatch): Promise<void> {
     if (batch.numRows === 0) return;
-    if (this.opts.partitionBy.length === 0) return this.#append('', batch, ipc);
+    if (this.opts.partitionBy.length === 0) return this.#append('', batch);
     for (const [folder, part] of partitionBatch(batch, this.opts.partitionBy)) await this.#append(folder, part);
   }
 
-  async #append(folder: string, batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
+  async #append(folder: string, batch: RecordBatch): Promise<void> {
     let file = this.#open.get(folder);
     if (!file) {
       const n = this.#counters.get(folder) ?? 0;
@@ -54,7 +51,7 @@ export class ParquetStreamWriter {
       });
       this.#open.set(folder, file);
     }
-    file.append(ipc ?? tableToIPC(new Table(batch), 'stream'), batch.numRows);
+    file.append(tableToIPC(new Table(batch), 'stream'), batch.numRows);
     // Parquet bytes appear only as row groups complete, so the size is estimated from the input.
     const estimated = Math.max(file.bytesOut, file.bytesIn * this.#ratio);
     if (estimated >= this.opts.targetSizeMb * 2 ** 20) await this.#close(folder, file);
