@@ -2,13 +2,14 @@
  * `dativo-host run` end to end: job YAML -> Rust csv-reader in its sandbox -> contract
  * validation -> Parquet -> atomic commit -> state, read back and compared row by row.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ParquetFile, readSchema } from 'parquet-wasm/node';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Encoding, ParquetFile, readSchema } from 'parquet-wasm/node';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
-import { generateOrders, jobWorkspace, parquetFiles, readCsv, readRows } from '../helpers/job.js';
+import { CSV_READER_MANIFEST, generateOrders, jobWorkspace, parquetFiles, readCsv, readRows } from '../helpers/job.js';
 
 const quiet = () => createLogger({ destination: new MemoryLogDestination() });
 
@@ -57,6 +58,29 @@ describe('CSV to Parquet', () => {
     expect(JSON.parse(kv.get('dativo.classification'))).toMatchObject({ customer: 'restricted' });
     expect(JSON.parse(kv.get('dativo.tags')).fields.customer).toContain('pii');
     expect(Object.fromEntries(readSchema(bytes).metadata())).toHaveProperty('dativo.contract');
+  });
+
+  it('encodes for size: dictionaries for repetitive strings, delta for integer columns; DuckDB reads it all back', async () => {
+    const ws = jobWorkspace(50_000);
+    await runJob(ws.jobFile, { logger: quiet() });
+    const [file] = parquetFiles(ws.out);
+    const meta = (await ParquetFile.fromFile(new Blob([readFileSync(file!)]))).metadata();
+    const encodings = Object.fromEntries(meta.rowGroup(0).columns().map((c) => [c.columnPath().join('.'), c.encodings()]));
+    // Unique ids and event times leave the dictionary for delta encoding; a small-valued integer stays in it.
+    for (const column of ['order_id', 'ordered_at']) expect(encodings[column], column).toContain(Encoding.DELTA_BINARY_PACKED);
+    for (const column of ['region', 'product', 'quantity']) expect(encodings[column], column).toContain(Encoding.RLE_DICTIONARY);
+    // An independent reader agrees on every row.
+    const duck = await (await DuckDBInstance.create()).connect();
+    const reader = await duck.runAndReadAll(
+      `SELECT count(*)::INTEGER, sum(order_id)::DOUBLE, sum(quantity)::DOUBLE, count(DISTINCT region)::INTEGER, min(ordered_at)::VARCHAR FROM read_parquet('${file}')`,
+    );
+    const source = readCsv(ws.csv);
+    const [count, ids, quantity, regions, first] = reader.getRows()[0]!;
+    expect(count).toBe(50_000);
+    expect(ids).toBe(source.reduce((n, r) => n + Number(r.order_id), 0));
+    expect(quantity).toBe(source.reduce((n, r) => n + Number(r.quantity), 0));
+    expect(regions).toBe(new Set(source.map((r) => r.region)).size);
+    expect(new Date(`${String(first).replace(' ', 'T').replace(/\+00$/, '')}Z`).toISOString()).toBe(source.map((r) => r.ordered_at).sort()[0]);
   });
 
   it('rolls files at parquet_target_size_mb and partitions by columns', async () => {
@@ -145,5 +169,20 @@ describe('bad input loses nothing', () => {
     expect(parquetFiles(ws.out)).toEqual(before);
     const state = JSON.parse(readFileSync(join(ws.dir, 'state', 'acme', 'job', 'orders.json'), 'utf8'));
     expect(state.runId).toBe(first.runId);
+  });
+
+  it('a reader that cannot be loaded (its component does not match its digest) fails the run and leaves no staging', async () => {
+    const ws = jobWorkspace(100);
+    const plugin = join(ws.dir, 'tampered');
+    mkdirSync(plugin);
+    const manifest = readFileSync(CSV_READER_MANIFEST, 'utf8').replace(/^sha256: .*$/m, `sha256: ${'0'.repeat(64)}`);
+    writeFileSync(join(plugin, 'plugin.yaml'), manifest);
+    copyFileSync(join(CSV_READER_MANIFEST, '..', 'csv-reader.wasm'), join(plugin, 'csv-reader.wasm'));
+    ws.writeJob({ source: { plugin: join(plugin, 'plugin.yaml'), objects: ['orders'], files: ['data/orders.csv'] } });
+    const err = await runJob(ws.jobFile, { logger: quiet() }).then(() => undefined, (e) => e);
+    expect(err?.code).toBe('CONFIG_INVALID');
+    expect(err.message).toMatch(/sha256/);
+    expect(readdirSync(join(ws.out, '_dativo', 'staging'))).toEqual([]);
+    expect(parquetFiles(ws.out)).toEqual([]);
   });
 });

@@ -1,8 +1,4 @@
 import { isHostError } from '../errors/index.js';
-import { execCommand, execHelp } from './commands/exec.js';
-import { lifecycleCommand, lifecycleHelp } from './commands/lifecycle.js';
-import { pluginCommand, pluginHelp } from './commands/plugin.js';
-import { runCommand, runHelp } from './commands/run.js';
 import { UsageError } from './usage-error.js';
 
 const help = `Usage: dativo-host <command> [options]
@@ -21,14 +17,35 @@ Run \`dativo-host <command> --help\` for a command's options.
 Exit codes: 0 success, 1 the work failed, 2 usage or configuration error.
 `;
 
-const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  run: { run: runCommand, help: runHelp },
-  check: { run: lifecycleCommand('check'), help: lifecycleHelp('check') },
-  discover: { run: lifecycleCommand('discover'), help: lifecycleHelp('discover') },
-  spec: { run: lifecycleCommand('spec'), help: lifecycleHelp('spec') },
-  exec: { run: execCommand, help: execHelp },
-  plugin: { run: pluginCommand, help: pluginHelp },
+interface Command {
+  run: (argv: string[]) => Promise<number>;
+  help: string;
+}
+
+// Loaded on use: a command's modules (Ajv, the AWS SDK, the build toolchain...) cost
+// start-up time only to the commands that need them.
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => {
+    const m = await import('./commands/run.js');
+    return { run: m.runCommand, help: m.runHelp };
+  },
+  check: () => lifecycle('check'),
+  discover: () => lifecycle('discover'),
+  spec: () => lifecycle('spec'),
+  exec: async () => {
+    const m = await import('./commands/exec.js');
+    return { run: m.execCommand, help: m.execHelp };
+  },
+  plugin: async () => {
+    const m = await import('./commands/plugin.js');
+    return { run: m.pluginCommand, help: m.pluginHelp };
+  },
 };
+
+async function lifecycle(name: 'check' | 'discover' | 'spec'): Promise<Command> {
+  const m = await import('./commands/lifecycle.js');
+  return { run: m.lifecycleCommand(name), help: m.lifecycleHelp(name) };
+}
 
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -37,11 +54,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help);
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     process.stderr.write(`dativo-host: unknown command "${name}"\n\n${help}`);
     return 2;
   }
+  const command = await load();
   try {
     return await command.run(rest);
   } catch (e) {

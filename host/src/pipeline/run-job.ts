@@ -12,7 +12,6 @@ import { createSecretManager } from '../secrets/create-secret-manager.js';
 import type { SecretManager } from '../secrets/secret-manager.js';
 import { FileStateStore, type StateStore } from '../state/state-store.js';
 import { LocalTarget } from '../targets/local-target.js';
-import { S3Target } from '../targets/s3-target.js';
 import type { CommitRecord, CommittedFile, Target } from '../targets/target.js';
 import { parquetOutput, type RunOutput } from './run-output.js';
 import { writerPluginOutput } from './writer-plugin-output.js';
@@ -101,22 +100,23 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
     closeWriter = () => writer.close();
     output = await writerPluginOutput(writer, job.target.config);
   } else {
-    const target = opts.target ?? createTarget(plan);
+    const target = opts.target ?? (await createTarget(plan));
     recovered = await target.recover(saveCheckpoints);
     for (const r of recovered) log.warn({ recoveredRun: r.runId }, `finished the commit of interrupted run ${r.runId}`);
     output = parquetOutput(job, target, await target.beginRun(runId));
   }
 
-  const plugin = await loadPlugin({
-    manifest: plan.source.plugin,
-    bindings: plan.source.bindings,
-    ...pluginOptions,
-  });
-  const reader = await withRetry(() => plugin.openReader(), retryOpts(plan, log, 'instantiate'));
-  log.info({ output: output.description, streams: plan.streams.map((s) => s.name) }, 'run started');
-
+  let reader: ReaderClient | undefined;
   try {
-    await withRetry(() => reader.check(plan.source.config), retryOpts(plan, log, 'check'));
+    const plugin = await loadPlugin({
+      manifest: plan.source.plugin,
+      bindings: plan.source.bindings,
+      ...pluginOptions,
+    });
+    reader = await withRetry(() => plugin.openReader(), retryOpts(plan, log, 'instantiate'));
+    log.info({ output: output.description, streams: plan.streams.map((s) => s.name) }, 'run started');
+    const opened = reader;
+    await withRetry(() => opened.check(plan.source.config), retryOpts(plan, log, 'check'));
     const streams: StreamSummary[] = [];
     for (const s of plan.streams) {
       streams.push(await runStream(plan, s.name, s.object, reader, output, state, log.child({ stream: s.name }), opts.onProgress));
@@ -149,16 +149,17 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
     log.error({ err: e, code: (e as HostError).code }, 'run failed; nothing was committed');
     throw e;
   } finally {
-    await reader.close();
+    await reader?.close();
     await closeWriter();
   }
 }
 
-function createTarget(plan: RunPlan): Target {
+async function createTarget(plan: RunPlan): Promise<Target> {
   const { job } = plan;
   if (job.paths.localTarget) return new LocalTarget(job.paths.localTarget);
   const conn = job.target.connection;
-  if (conn && 's3' in conn) return new S3Target(conn.s3);
+  // The AWS SDK is loaded only by jobs that write to S3 (~100 ms of start-up).
+  if (conn && 's3' in conn) return new (await import('../targets/s3-target.js')).S3Target(conn.s3);
   throw new ConfigError('CONFIG_INVALID', `${job.file}: target.connection: a local path or an s3 bucket is needed`, {
     details: { file: job.file, key: 'target.connection' },
   });

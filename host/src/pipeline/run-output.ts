@@ -1,6 +1,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { ContractObject } from '../contracts/index.js';
 import type { CommitRecord, CommittedFile, RunStaging, Target } from '../targets/target.js';
+import { ParquetEncoderThread } from '../writers/parquet/encoder-thread.js';
 import { ParquetStreamWriter } from '../writers/parquet/parquet-writer.js';
 import type { Job } from '../config/job.js';
 
@@ -22,10 +23,11 @@ export interface RunOutput {
 
 /** The built-in path: Parquet files staged in a target, committed atomically. */
 export function parquetOutput(job: Job, target: Target, staging: RunStaging): RunOutput {
+  const encoder = new ParquetEncoderThread();
   return {
     description: `Parquet on ${target.description}`,
     async openStream(stream, object) {
-      return new ParquetStreamWriter(staging, stream, {
+      return new ParquetStreamWriter(encoder, staging, stream, {
         compression: job.target.compression,
         targetSizeMb: job.target.parquet_target_size_mb,
         partitionBy: job.target.partitioning,
@@ -34,8 +36,12 @@ export function parquetOutput(job: Job, target: Target, staging: RunStaging): Ru
       });
     },
     async commit(record, applied) {
+      await encoder.terminate();
       await staging.commit(record, applied);
     },
-    abort: () => staging.abort(),
+    async abort() {
+      await encoder.terminate();
+      await staging.abort();
+    },
   };
 }

@@ -12,6 +12,7 @@ mod cursor;
 mod error;
 mod files;
 mod ipc;
+mod positional;
 mod read;
 mod schema;
 

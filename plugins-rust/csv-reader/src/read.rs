@@ -20,10 +20,11 @@ use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::ipc;
+use crate::positional::PositionalReader;
 use crate::schema::{self, Column, ColumnType, TIMESTAMP_TZ};
 
-/// Read buffer per file.
-const READ_BUFFER: usize = 1 << 20;
+/// Read buffer per file (one positional read each time it runs dry).
+const READ_BUFFER: usize = 4 << 20;
 
 /// What open() needs from the read-request.
 pub struct Request<'a> {
@@ -235,7 +236,7 @@ enum Source {
 
 struct FileReader {
     path: String,
-    reader: BufReader<File>,
+    reader: BufReader<PositionalReader>,
     decoder: Decoder,
     /// The file's column names (header, or the stream's names without one).
     header: Vec<String>,
@@ -297,7 +298,7 @@ impl FileReader {
         let file = File::open(path).map_err(|e| Error::config("FILE_NOT_FOUND", format!("{path}: cannot open: {e}")))?;
         Ok(FileReader {
             path: path.to_string(),
-            reader: BufReader::with_capacity(READ_BUFFER, file),
+            reader: BufReader::with_capacity(READ_BUFFER, PositionalReader::new(file)),
             decoder: builder.build_decoder(),
             header,
             sources,

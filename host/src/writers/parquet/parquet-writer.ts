@@ -1,7 +1,8 @@
-import { RecordBatch, Table, tableToIPC } from 'apache-arrow';
+import { RecordBatch, Table, Type, tableToIPC, type Schema } from 'apache-arrow';
 import type { CommittedFile, RunStaging } from '../../targets/target.js';
-import { ParquetFile, type ParquetCompression } from './parquet-file.js';
+import type { EncodedFile, ParquetEncoderThread } from './encoder-thread.js';
 import { partitionBatch } from './partition.js';
+import type { ParquetCompression } from './writer-properties.js';
 
 export interface ParquetWriterOptions {
   compression: ParquetCompression;
@@ -16,22 +17,24 @@ export interface ParquetWriterOptions {
 
 /**
  * The built-in writer: one stream's validated Arrow batches into Parquet files in the
- * run's staging area, rolled at the target size, one series per partition.
+ * run's staging area, rolled at the target size, one series per partition. Encoding
+ * happens on the run's encoder thread.
  */
 export class ParquetStreamWriter {
-  #open = new Map<string, ParquetFile>();
+  #open = new Map<string, EncodedFile>();
   #counters = new Map<string, number>();
   #done: CommittedFile[] = [];
   /** Parquet bytes per Arrow byte, learned from the files closed so far (a first guess until then). */
   #ratio = 0.35;
 
   constructor(
+    private readonly encoder: ParquetEncoderThread,
     private readonly staging: RunStaging,
     private readonly stream: string,
     private readonly opts: ParquetWriterOptions,
   ) {}
 
-  /** Writes a batch (encoded to Arrow IPC here for parquet-wasm). */
+  /** Writes a batch (encoded to Arrow IPC here for the encoder). */
   async write(batch: RecordBatch): Promise<void> {
     if (batch.numRows === 0) return;
     if (this.opts.partitionBy.length === 0) return this.#append('', batch);
@@ -44,20 +47,24 @@ export class ParquetStreamWriter {
       const n = this.#counters.get(folder) ?? 0;
       this.#counters.set(folder, n + 1);
       const rel = `${folder ? `${folder}/` : ''}part-${String(n).padStart(5, '0')}.parquet`;
-      file = new ParquetFile(await this.staging.createFile(this.stream, rel), {
-        compression: this.opts.compression,
-        keyValueMetadata: this.opts.keyValueMetadata,
-        rowGroupRows: this.opts.rowGroupRows ?? 131_072,
-      });
+      file = this.encoder.open(
+        {
+          compression: this.opts.compression,
+          keyValueMetadata: this.opts.keyValueMetadata,
+          rowGroupRows: this.opts.rowGroupRows ?? 131_072,
+          integerColumns: integerColumns(batch.schema),
+        },
+        await this.staging.createFile(this.stream, rel),
+      );
       this.#open.set(folder, file);
     }
-    file.append(tableToIPC(new Table(batch), 'stream'), batch.numRows);
+    await file.append(tableToIPC(new Table(batch), 'stream'), batch.numRows);
     // Parquet bytes appear only as row groups complete, so the size is estimated from the input.
     const estimated = Math.max(file.bytesOut, file.bytesIn * this.#ratio);
     if (estimated >= this.opts.targetSizeMb * 2 ** 20) await this.#close(folder, file);
   }
 
-  async #close(folder: string, file: ParquetFile): Promise<void> {
+  async #close(folder: string, file: EncodedFile): Promise<void> {
     this.#open.delete(folder);
     const bytes = await file.close();
     if (file.bytesIn > 0) this.#ratio = bytes / file.bytesIn;
@@ -70,3 +77,8 @@ export class ParquetStreamWriter {
     return this.#done;
   }
 }
+
+const INTEGER_STORED = new Set([Type.Int, Type.Timestamp, Type.Date, Type.Time, Type.Duration]);
+
+/** Top-level columns Parquet stores as INT32/INT64 (candidates for delta encoding). */
+const integerColumns = (schema: Schema): string[] => schema.fields.filter((f) => INTEGER_STORED.has(f.typeId)).map((f) => f.name);

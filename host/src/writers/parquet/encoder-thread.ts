@@ -1,0 +1,130 @@
+import { Worker } from 'node:worker_threads';
+import { siblingModule, workerScript } from '../../threads/worker-script.js';
+import type { StagedFile } from '../../targets/target.js';
+import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
+import type { ParquetFileOptions } from './writer-properties.js';
+
+/** IPC bytes sent to the encoder and not yet taken by it, per file: bounds the memory between the threads. */
+const IN_FLIGHT_BYTES = 16 * 2 ** 20;
+
+/**
+ * The main thread's side of the Parquet encoder thread: one worker per run encodes
+ * every file; its Parquet bytes come back (transferred, not copied) and are written
+ * to the staged files here, where the target lives.
+ */
+export class ParquetEncoderThread {
+  readonly #worker: Worker;
+  readonly #files = new Map<number, EncodedFile>();
+  #next = 0;
+  #failure: Error | undefined;
+
+  constructor() {
+    const script = workerScript(siblingModule(import.meta.url, 'encoder-worker'));
+    this.#worker = new Worker(script.file, { eval: script.eval });
+    this.#worker.unref(); // open files keep the process alive, an idle encoder does not
+    this.#worker.on('message', (e: EncoderEvent) => this.#files.get(e.file)?.receive(e));
+    this.#worker.on('error', (e) => this.#fail(e));
+    this.#worker.on('exit', (code) => this.#fail(new Error(`the Parquet encoder thread exited (code ${code})`)));
+  }
+
+  open(options: ParquetFileOptions, staged: StagedFile): EncodedFile {
+    if (this.#failure) throw this.#failure;
+    const id = this.#next++;
+    const forget = () => {
+      if (this.#files.delete(id) && this.#files.size === 0) this.#worker.unref();
+    };
+    const file = new EncodedFile(staged, (m, transfer) => this.#worker.postMessage(m, transfer), forget, id);
+    this.#files.set(id, file);
+    this.#worker.ref();
+    this.#worker.postMessage({ type: 'open', file: id, options } satisfies EncoderRequest);
+    return file;
+  }
+
+  async terminate(): Promise<void> {
+    this.#failure ??= new Error('the Parquet encoder thread was stopped');
+    await this.#worker.terminate();
+  }
+
+  #fail(e: Error): void {
+    this.#failure ??= e;
+    for (const f of this.#files.values()) f.receive({ type: 'failed', file: -1, message: e.message });
+  }
+}
+
+/** One Parquet file written through the encoder thread into a staged file. */
+export class EncodedFile {
+  rows = 0;
+  /** Arrow IPC bytes appended, and Parquet bytes written so far (row groups completed). */
+  bytesIn = 0;
+  bytesOut = 0;
+  #inFlight = 0;
+  #room: (() => void) | undefined;
+  #writes: Promise<void> = Promise.resolve();
+  #closed: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  #error: Error | undefined;
+
+  constructor(
+    readonly file: StagedFile,
+    private readonly send: (m: EncoderRequest, transfer?: ArrayBuffer[]) => void,
+    private readonly forget: () => void,
+    private readonly id: number,
+  ) {}
+
+  /**
+   * Appends one Arrow IPC stream; its buffer is transferred to the encoder (the caller
+   * must not use it again). Resolves once the encoder has room for more.
+   */
+  async append(ipc: Uint8Array, rows: number): Promise<void> {
+    if (this.#error) throw this.#error;
+    this.bytesIn += ipc.byteLength;
+    this.rows += rows;
+    this.#inFlight += ipc.byteLength;
+    const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+    this.send({ type: 'append', file: this.id, ipc: own }, [own.buffer as ArrayBuffer]);
+    while (this.#inFlight > IN_FLIGHT_BYTES && !this.#error) await new Promise<void>((r) => (this.#room = r));
+    if (this.#error) throw this.#error;
+  }
+
+  /** Finishes the file (footer included) and syncs it; returns its size in bytes. */
+  async close(): Promise<number> {
+    if (this.#error) throw this.#error;
+    const closed = new Promise<void>((resolve, reject) => (this.#closed = { resolve, reject }));
+    this.send({ type: 'close', file: this.id });
+    await closed;
+    await this.#writes;
+    return this.file.close();
+  }
+
+  receive(e: EncoderEvent): void {
+    switch (e.type) {
+      case 'chunk':
+        this.bytesOut += e.bytes.byteLength;
+        this.#writes = this.#writes.then(() => this.file.write(e.bytes));
+        this.#writes.catch((err: Error) => this.#failWith(err));
+        return;
+      case 'taken':
+        this.#inFlight -= e.bytes;
+        if (this.#inFlight <= IN_FLIGHT_BYTES) this.#wake();
+        return;
+      case 'closed':
+        this.forget();
+        this.#closed?.resolve();
+        return;
+      case 'failed':
+        this.#failWith(new Error(`Parquet encoding of ${this.file.path} failed: ${e.message}`));
+    }
+  }
+
+  #failWith(e: Error): void {
+    this.#error ??= e;
+    this.forget();
+    this.#wake();
+    this.#closed?.reject(this.#error);
+  }
+
+  #wake(): void {
+    const room = this.#room;
+    this.#room = undefined;
+    room?.();
+  }
+}
