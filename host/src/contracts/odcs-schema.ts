@@ -1,30 +1,72 @@
 /**
- * The official ODCS v3.0.2 JSON Schema (draft 2019-09), vendored next to this file (see README.md),
- * compiled once with Ajv2019. The JSON is read with require() relative to this module, so it works
- * from host/src (tsx, vitest) and from dist/ (host/tsconfig.json includes src/contracts/*.json, which
- * makes tsc copy it to dist/contracts/).
+ * The official ODCS v3.0.2 JSON Schema (draft 2019-09), vendored next to this file (see README.md).
+ * The JSON is read with require() relative to this module, so it works from host/src (tsx, vitest)
+ * and from dist/ (host/tsconfig.json includes src/contracts/*.json, which makes tsc copy it to
+ * dist/contracts/).
+ *
+ * Compiling the schema with Ajv costs ~150 ms of every run's start, so the compiled validator
+ * (Ajv's standalone code) is cached on disk, keyed by the schema text and the Ajv version, and
+ * later runs load that code instead of Ajv.
  */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
-import formatsModule from 'ajv-formats';
+import { join } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { defaultCacheDir } from '../files/cache-dir.js';
 
 export const ODCS_SCHEMA_FILE = 'odcs-json-schema-v3.0.2.json';
 
-// ajv-formats is CommonJS: under NodeNext its default import is module.exports, typed as the namespace.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (ajv: Ajv2019) => Ajv2019;
+const require = createRequire(import.meta.url);
 
 let validator: ValidateFunction | undefined;
 
 export function odcsSchema(): Record<string, unknown> {
-  return createRequire(import.meta.url)(`./${ODCS_SCHEMA_FILE}`) as Record<string, unknown>;
+  return require(`./${ODCS_SCHEMA_FILE}`) as Record<string, unknown>;
 }
 
-function compile(): ValidateFunction {
+function validatorCode(): string {
+  const { Ajv2019 } = require('ajv/dist/2019.js') as typeof import('ajv/dist/2019.js');
+  const standaloneCode = (require('ajv/dist/standalone/index.js') as { default: (ajv: unknown, v: ValidateFunction) => string }).default;
+  const addFormats = require('ajv-formats') as (ajv: unknown) => unknown;
   // strict: false — the schema is the upstream text as published; Ajv's strict mode rejects some of
   // its constructs (e.g. "properties" under "if" without "type"), which are valid JSON Schema.
-  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  const ajv = new Ajv2019({ allErrors: true, strict: false, code: { source: true } });
   addFormats(ajv);
-  return ajv.compile(odcsSchema());
+  return standaloneCode(ajv, ajv.compile(odcsSchema()));
+}
+
+/** The compiled validator from the cache, or compiled now and cached (best effort: a read-only cache only costs time). */
+function cachedValidatorCode(cacheDir: string): string {
+  const schemaText = readFileSync(require.resolve(`./${ODCS_SCHEMA_FILE}`));
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const key = createHash('sha256').update(schemaText).update(`\0ajv ${ajvVersion}\0allErrors`).digest('hex').slice(0, 32);
+  const file = join(cacheDir, 'validators', `odcs-v3.0.2-${key}.cjs`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    const code = validatorCode();
+    try {
+      mkdirSync(join(cacheDir, 'validators'), { recursive: true });
+      const tmp = `${file}.${randomUUID()}.tmp`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, file);
+    } catch {
+      // not cached: the next run compiles again
+    }
+    return code;
+  }
+}
+
+/** Evaluates Ajv's standalone CommonJS code; its require() resolves Ajv's runtime helpers from here. */
+function loadValidator(code: string): ValidateFunction {
+  const module = { exports: {} as unknown };
+  new Function('require', 'module', 'exports', code)(require, module, module.exports);
+  return module.exports as ValidateFunction;
+}
+
+export function compileOdcsValidator(cacheDir = defaultCacheDir()): ValidateFunction {
+  return loadValidator(cachedValidatorCode(cacheDir));
 }
 
 export interface SchemaViolation {
@@ -35,7 +77,7 @@ export interface SchemaViolation {
 
 /** Validates a parsed document; returns the most specific violations first (empty when valid). */
 export function checkOdcs(doc: unknown): SchemaViolation[] {
-  validator ??= compile();
+  validator ??= compileOdcsValidator();
   if (validator(doc)) return [];
   return summarise(validator.errors ?? []);
 }
