@@ -91,7 +91,8 @@ export const jobSchema = z
     policy: policy.optional(),
     state: z.object({ backend: z.literal('file').default('file'), path: z.string().optional() }).strict().default({ backend: 'file' }),
     /** Bytes of batches waiting between reader and writer. */
-    queue_max_bytes: z.number().int().positive().default(256 * 2 ** 20),
+    // A few reader batches: enough to keep reader and writer busy at once; more only costs memory.
+    queue_max_bytes: z.number().int().positive().default(32 * 2 ** 20),
     retries: z.object({ max_attempts: z.number().int().min(1).default(4), base_delay_ms: z.number().int().positive().default(500) }).strict().default({ max_attempts: 4, base_delay_ms: 500 }),
   })
   .strict();

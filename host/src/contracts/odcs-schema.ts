@@ -1,8 +1,7 @@
 /**
  * The official ODCS v3.0.2 JSON Schema (draft 2019-09), vendored next to this file (see README.md).
- * The JSON is read with require() relative to this module, so it works from host/src (tsx, vitest)
- * and from dist/ (host/tsconfig.json includes src/contracts/*.json, which makes tsc copy it to
- * dist/contracts/).
+ * The JSON is found through hostFile, so it is read from host/src (tsx, vitest) or from dist/
+ * (host/tsconfig.json includes src/contracts/*.json, which makes tsc copy it to dist/contracts/).
  *
  * Compiling the schema with Ajv costs ~150 ms of every run's start, so the compiled validator
  * (Ajv's standalone code) is cached on disk, keyed by the schema text and the Ajv version, and
@@ -14,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { defaultCacheDir } from '../files/cache-dir.js';
+import { hostFile } from '../package-root.js';
 
 export const ODCS_SCHEMA_FILE = 'odcs-json-schema-v3.0.2.json';
 
@@ -21,8 +21,10 @@ const require = createRequire(import.meta.url);
 
 let validator: ValidateFunction | undefined;
 
+const schemaPath = (): string => hostFile(`contracts/${ODCS_SCHEMA_FILE}`);
+
 export function odcsSchema(): Record<string, unknown> {
-  return require(`./${ODCS_SCHEMA_FILE}`) as Record<string, unknown>;
+  return require(schemaPath()) as Record<string, unknown>;
 }
 
 function validatorCode(): string {
@@ -38,7 +40,7 @@ function validatorCode(): string {
 
 /** The compiled validator from the cache, or compiled now and cached (best effort: a read-only cache only costs time). */
 function cachedValidatorCode(cacheDir: string): string {
-  const schemaText = readFileSync(require.resolve(`./${ODCS_SCHEMA_FILE}`));
+  const schemaText = readFileSync(schemaPath());
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
   const key = createHash('sha256').update(schemaText).update(`\0ajv ${ajvVersion}\0allErrors`).digest('hex').slice(0, 32);
   const file = join(cacheDir, 'validators', `odcs-v3.0.2-${key}.cjs`);

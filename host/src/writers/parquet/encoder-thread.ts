@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { siblingModule, workerScript } from '../../threads/worker-script.js';
+import { workerScript } from '../../threads/worker-script.js';
 import type { StagedFile } from '../../targets/target.js';
 import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
 import type { ParquetFileOptions } from './writer-properties.js';
@@ -19,7 +19,7 @@ export class ParquetEncoderThread {
   #failure: Error | undefined;
 
   constructor() {
-    const script = workerScript(siblingModule(import.meta.url, 'encoder-worker'));
+    const script = workerScript('writers/parquet/encoder-worker.js');
     this.#worker = new Worker(script.file, { eval: script.eval });
     this.#worker.unref(); // open files keep the process alive, an idle encoder does not
     this.#worker.on('message', (e: EncoderEvent) => this.#files.get(e.file)?.receive(e));
