@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { ConfigError } from '../errors/index.js';
+import { glueScriptOf } from './glue-script.js';
 import { capModuleMemory, MemoryLimitError } from './memory-limit.js';
 import { PluginError } from '../errors/index.js';
 
@@ -18,6 +18,8 @@ export interface PreparedComponent {
   /** Names the component exports, e.g. dativo:plugin/reader@0.1.0 or wasi:cli/run@0.2.3. */
   exports: string[];
   coreFiles: string[];
+  /** The glue as a classic script (see glue-script.ts), when its shape allows; else workers import entryUrl. */
+  glueScript?: string;
 }
 
 interface CacheIndex {
@@ -25,7 +27,14 @@ interface CacheIndex {
   exports: string[];
   coreFiles: string[];
   entry: string;
+  /** GLUE_FORMAT when the entry was last derived; older entries are upgraded in place. */
+  glueFormat?: number;
+  glueScript?: string | null;
 }
+
+/** Version of what is derived from jco's output (glueScriptOf); bump when that changes. */
+const GLUE_FORMAT = 1;
+const GLUE_SCRIPT = 'component.glue.js';
 
 export const defaultCacheDir = (): string => process.env.DATIVO_CACHE_DIR ?? join(homedir(), '.cache', 'dativo-host');
 
@@ -51,13 +60,40 @@ export async function prepareComponent(file: string, opts: { plugin: string; exp
   const dir = join(opts.cacheDir ?? defaultCacheDir(), 'components', digest);
   const indexFile = join(dir, 'index.json');
   if (!existsSync(indexFile)) await transpileInto(bytes, dir, opts.plugin);
-  const index = JSON.parse(readFileSync(indexFile, 'utf8')) as CacheIndex;
-  return { digest, dir, entryUrl: pathToFileURL(join(dir, index.entry)).href, imports: index.imports, exports: index.exports, coreFiles: index.coreFiles };
+  let index = JSON.parse(readFileSync(indexFile, 'utf8')) as CacheIndex;
+  if (index.glueFormat !== GLUE_FORMAT) index = deriveGlue(dir, index);
+  return {
+    digest,
+    dir,
+    entryUrl: pathToFileURL(join(dir, index.entry)).href,
+    imports: index.imports,
+    exports: index.exports,
+    coreFiles: index.coreFiles,
+    ...(index.glueScript ? { glueScript: join(dir, index.glueScript) } : {}),
+  };
+}
+
+/** Writes a file whole or not at all (concurrent hosts write identical content). */
+function writeAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}-${randomUUID()}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** Derives the glue script from the entry module (a new entry, or one cached by an older host). */
+function deriveGlue(dir: string, index: CacheIndex): CacheIndex {
+  const script = glueScriptOf(readFileSync(join(dir, index.entry), 'utf8'));
+  if (script !== undefined) writeAtomic(join(dir, GLUE_SCRIPT), script);
+  const upgraded: CacheIndex = { ...index, glueFormat: GLUE_FORMAT, glueScript: script === undefined ? null : GLUE_SCRIPT };
+  writeAtomic(join(dir, 'index.json'), JSON.stringify(upgraded, null, 2));
+  return upgraded;
 }
 
 async function transpileInto(bytes: Uint8Array, dir: string, plugin: string): Promise<void> {
   let out;
   try {
+    // Loaded only on a cache miss: jco-transpile costs ~60 ms and ~50 MB of RSS to load.
+    const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
     out = await transpileBytes(bytes, {
       name: 'component',
       instantiation: 'async',
@@ -82,12 +118,45 @@ async function transpileInto(bytes: Uint8Array, dir: string, plugin: string): Pr
     writeFileSync(join(tmp, target), data);
   }
   const index: CacheIndex = { imports: out.imports, exports: out.exports.map(([n]) => n), coreFiles, entry };
-  writeFileSync(join(tmp, 'index.json'), JSON.stringify(index, null, 2));
+  deriveGlue(tmp, index); // writes index.json last
   mkdirSync(join(dir, '..'), { recursive: true });
   try {
     renameSync(tmp, dir);
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another process won the race: its entry is identical
+  }
+}
+
+const glueCaches = new Map<string, Uint8Array | undefined>();
+/** V8 code cache of the glue script, valid for one V8 version (and its flags: V8 checks them). */
+const glueCacheFile = (glueScript: string) => `${glueScript}.v8-${process.versions.v8}-${process.arch}.cache`;
+
+/**
+ * The V8 code cache of a component's glue script, if a worker has made one (read once
+ * per process). It is as trusted as the glue next to it: both are code this host runs.
+ */
+export function glueCodeCache(c: PreparedComponent): Uint8Array | undefined {
+  if (!c.glueScript) return undefined;
+  if (!glueCaches.has(c.glueScript)) {
+    let data: Uint8Array | undefined;
+    try {
+      data = readFileSync(glueCacheFile(c.glueScript));
+    } catch {
+      data = undefined;
+    }
+    glueCaches.set(c.glueScript, data);
+  }
+  return glueCaches.get(c.glueScript);
+}
+
+/** Keeps a code cache a worker made (after its first instantiation, so it holds the functions that ran). */
+export function storeGlueCodeCache(c: PreparedComponent, data: Uint8Array): void {
+  if (!c.glueScript) return;
+  glueCaches.set(c.glueScript, data);
+  try {
+    writeAtomic(glueCacheFile(c.glueScript), data);
+  } catch {
+    // a read-only cache: this process keeps it in memory
   }
 }
 

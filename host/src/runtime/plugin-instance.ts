@@ -8,7 +8,7 @@ import {
   type Denial, type WitPluginError,
 } from '../errors/index.js';
 import type { PreparedComponent } from './component-cache.js';
-import { compileCoreModules } from './component-cache.js';
+import { compileCoreModules, glueCodeCache, storeGlueCodeCache } from './component-cache.js';
 import type { CallFailure, CallOp, WorkerInit, WorkerMessage } from './protocol.js';
 import { defaultWorkerPool, type WorkerPool } from './worker-pool.js';
 
@@ -65,13 +65,17 @@ export class PluginInstance {
     const modules = await compileCoreModules(opts.component, opts.plugin, opts.limits.memoryMb * 2 ** 20);
     const init: WorkerInit = {
       entryUrl: opts.component.entryUrl,
+      glueScript: opts.component.glueScript,
+      glueCache: glueCodeCache(opts.component),
       modules,
       imports: opts.component.imports,
       sandbox: opts.sandbox,
       maxOutputBytes: opts.stdio ? Number.POSITIVE_INFINITY : opts.limits.maxOutputBytes,
       maxBatchBytes: opts.limits.maxBatchBytes,
     };
-    const worker = await (opts.pool ?? defaultWorkerPool).take();
+    const { component } = opts;
+    const preload = () => (component.glueScript ? { glueScript: component.glueScript, entryUrl: component.entryUrl, glueCache: glueCodeCache(component) } : undefined);
+    const worker = await (opts.pool ?? defaultWorkerPool).take(preload);
     const instance = new PluginInstance(worker, opts);
     const ready = instance.#ready();
     worker.postMessage({ type: 'init', init });
@@ -141,6 +145,9 @@ export class PluginInstance {
       case 'output':
         if (this.#opts.stdio) this.#opts.stdio[m.stream](m.bytes);
         else this.#logOutput(m.stream, new TextDecoder().decode(m.bytes));
+        return;
+      case 'glue-cache':
+        storeGlueCodeCache(this.#opts.component, m.data);
         return;
       case 'output-truncated':
         this.#log.warn({ stream: m.stream, limit: m.limit }, `plugin output exceeded ${m.limit} bytes; the rest is dropped`);

@@ -25,9 +25,20 @@ export interface CallMessage {
   args: unknown[];
 }
 
+/** Glue a spare worker may load before it is claimed: code only, for no instance yet. */
+export interface GluePreload {
+  glueScript: string;
+  entryUrl: string;
+  glueCache?: Uint8Array;
+}
+
 export interface WorkerInit {
   /** file: URL of the transpiled component's ES module. */
   entryUrl: string;
+  /** The same glue as a classic script (path), loaded instead of entryUrl when present. */
+  glueScript?: string;
+  /** V8 code cache for glueScript; absent: the worker makes one after instantiating. */
+  glueCache?: Uint8Array;
   /** Compiled core modules by file name (memory ceiling already applied). */
   modules: Record<string, WebAssembly.Module>;
   /** The interface specifiers the component imports, as the transpiled code names them. */
@@ -47,6 +58,7 @@ export type CallFailure =
 
 export type WorkerMessage =
   | { type: 'ready'; instantiateMs: number; phases: Record<string, number> }
+  | { type: 'glue-cache'; data: Uint8Array }
   | { type: 'init-failed'; message: string; missingImports?: string[] }
   | { type: 'result'; id: number; ok: true; value: unknown; denials: Denial[] }
   | { type: 'result'; id: number; ok: false; error: CallFailure; denials: Denial[] }

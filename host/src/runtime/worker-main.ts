@@ -1,6 +1,11 @@
 /**
  * Entry of a plugin's worker thread: instantiates one component with imports built
  * from its sandbox spec, then answers calls. One worker = one instance = one sandbox.
+ *
+ * A spare worker may load a component's glue before it is claimed (GluePreload): code
+ * only, the function that will instantiate. No instance exists and no import object is
+ * built until the init message names the plugin and its sandbox; a worker claimed for
+ * another component loads that one's glue and drops the preloaded code unused.
  */
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +14,9 @@ import { buildImports, resolveImports } from '../capabilities/imports.js';
 import type { SandboxContext } from '../capabilities/context.js';
 import { ExitSignal } from '../capabilities/stdio/stdio.js';
 import { shimClocks } from '../capabilities/shim.js';
-import type { CallFailure, CallMessage, WorkerInit, WorkerMessage } from './protocol.js';
+import { runGlueScript, type CompiledGlue } from './glue-script.js';
+import type { Script } from 'node:vm';
+import type { CallFailure, CallMessage, GluePreload, WorkerInit, WorkerMessage } from './protocol.js';
 
 /* The transpiled component's exports are untyped JS. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -19,14 +26,27 @@ const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessag
 // Booted: modules loaded, and the shim's I/O thread answering (its first call waits for
 // that thread to start, tens of ms: pay it here, before any instance waits on it).
 shimClocks.monotonicClock.subscribeDuration(0n)[Symbol.dispose]?.();
-// Then wait for the one instance this worker serves.
+// While spare: maybe preload a component's glue (code only, see GluePreload). Then wait
+// for the one instance this worker serves.
+let preloaded: { glueScript: string; glue: CompiledGlue; ms: number; cacheGiven: boolean } | undefined;
 const init = await new Promise<WorkerInit>((resolve) => {
-  const onInit = (m: { type: string; init: WorkerInit }) => {
+  const onMessage = (m: { type: string; init: WorkerInit; preload: GluePreload }) => {
+    if (m.type === 'preload') {
+      const t = performance.now();
+      try {
+        const glue = runGlueScript(m.preload.glueScript, m.preload.entryUrl, m.preload.glueCache);
+        preloaded = { glueScript: m.preload.glueScript, glue, ms: performance.now() - t, cacheGiven: m.preload.glueCache !== undefined };
+      } catch {
+        preloaded = undefined; // the instance loads its glue itself
+      }
+      port.postMessage({ type: 'preloaded' });
+      return;
+    }
     if (m.type !== 'init') return;
-    port.off('message', onInit);
+    port.off('message', onMessage);
     resolve(m.init);
   };
-  port.on('message', onInit);
+  port.on('message', onMessage);
   port.postMessage({ type: 'booted' });
 });
 
@@ -80,7 +100,7 @@ async function instantiate(): Promise<any> {
     post({ type: 'init-failed', message: `component imports interfaces the host does not provide: ${missing.join(', ')}`, missingImports: missing });
     return undefined;
   }
-  const mod = await timed('glueMs', () => import(init.entryUrl));
+  const mod = await timed('glueMs', loadGlue);
   const getCoreModule = (name: string) => {
     const m = init.modules[name];
     if (!m) throw new Error(`missing core module ${name}`);
@@ -92,6 +112,33 @@ async function instantiate(): Promise<any> {
     return instance;
   };
   return timed('componentMs', () => mod.instantiate(getCoreModule, imports, instantiateCore));
+}
+
+/** The glue script compiled for lack of a (usable) code cache: the host gets one made from it. */
+let uncachedGlue: Script | undefined;
+
+async function loadGlue(): Promise<any> {
+  if (!init.glueScript) return import(init.entryUrl);
+  let compiled: CompiledGlue;
+  let cacheGiven = init.glueCache !== undefined;
+  if (preloaded?.glueScript === init.glueScript) {
+    ({ glue: compiled, cacheGiven } = preloaded);
+    phases.gluePreloadMs = preloaded.ms;
+  } else compiled = runGlueScript(init.glueScript, init.entryUrl, init.glueCache);
+  preloaded = undefined; // another component's glue, if it was that, is dropped unused
+  if (!cacheGiven || compiled.cacheRejected) uncachedGlue = compiled.script;
+  return compiled.glue;
+}
+
+/**
+ * Made after instantiating, so the cache holds the functions compiled lazily while
+ * instantiating (most of the glue's code), not only the top level; and before `ready`,
+ * so an instance closed at once still leaves it (once per component and Node version).
+ */
+function postGlueCache(): void {
+  const data = new Uint8Array(uncachedGlue!.createCachedData());
+  uncachedGlue = undefined;
+  post({ type: 'glue-cache', data }, [data.buffer]);
 }
 
 /**
@@ -138,7 +185,9 @@ async function main() {
     return;
   }
   if (!exports) return;
-  post({ type: 'ready', instantiateMs: performance.now() - started, phases });
+  const instantiateMs = performance.now() - started;
+  if (uncachedGlue) await timed('glueCacheMs', postGlueCache);
+  post({ type: 'ready', instantiateMs, phases });
 
   const handles = new Map<number, any>();
   let nextHandle = 1;

@@ -1,31 +1,23 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../threads/worker-script.js';
+import type { GluePreload } from './protocol.js';
 
 /**
  * Booted plugin workers, ready before they are needed: a worker thread (with its
  * preview2-shim I/O thread) takes tens of milliseconds to start, instantiating a
  * component in one takes a few. A worker serves exactly one instance and is never
  * reused, so no state passes from one plugin instance to another.
+ *
+ * A spare also loads, before it is claimed, the glue code of the component started last
+ * (code only: no instance, no imports; see worker-main.ts), so starting that component
+ * again does not wait for it.
  */
 
 /** Heap ceiling of a plugin worker's JavaScript (the glue, not the guest's linear memory). */
 const WORKER_HEAP_MB = 256;
 
-/**
- * The worker's entry. From dist/ it is worker-main.js; when the sources run as
- * TypeScript (vitest, tsx) the worker first registers tsx's loader, then imports the .ts.
- */
-function workerEntry(): { file: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { file: new URL('./worker-main.js', import.meta.url), eval: false };
-  // tsx's `--import tsx` loader does not register inside workers; its API does.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
-  const main = new URL('./worker-main.ts', import.meta.url).href;
-  return { file: `import(${JSON.stringify(tsxApi)}).then((m) => m.register()).then(() => import(${JSON.stringify(main)}));`, eval: true };
-}
-
 function spawn(): Promise<Worker> {
-  const entry = workerEntry();
+  const entry = workerScript('runtime/worker-main.js');
   const worker = new Worker(entry.file, {
     eval: entry.eval,
     env: {}, // the plugin's thread sees no host environment; granted variables come through wasi:cli
@@ -45,19 +37,57 @@ function spawn(): Promise<Worker> {
 
 export class WorkerPool {
   #idle: Promise<Worker>[] = [];
-  constructor(private readonly size = 1) {}
+  #spares: number;
+  #preload: (() => GluePreload | undefined) | undefined;
 
-  /** A booted worker for a new instance; the pool starts booting its replacement. */
-  take(): Promise<Worker> {
-    const next = this.#idle.shift() ?? this.#boot();
-    while (this.#idle.length < this.size) this.#idle.push(this.#boot());
+  /** spares: booted workers kept ready (0: every instance boots its own worker when it starts). */
+  constructor(spares = 1) {
+    this.#spares = spares;
+  }
+
+  /**
+   * Sets how many booted workers are kept ready. A one-shot process (the CLI) keeps
+   * none: a spare would be a thread and tens of MB started for nothing.
+   */
+  keepSpares(n: number): void {
+    this.#spares = n;
+    for (const p of this.#idle.splice(n)) void p.then((w) => w.terminate(), () => undefined);
+  }
+
+  /**
+   * A booted worker for a new instance; the pool starts booting its replacement, which
+   * preloads the glue that `preload` names (the component being started, as a guess for
+   * the next start).
+   */
+  take(preload?: () => GluePreload | undefined): Promise<Worker> {
+    if (preload) this.#preload = preload;
+    const next = this.#idle.shift() ?? this.#boot(false);
+    while (this.#idle.length < this.#spares) this.#idle.push(this.#boot(true));
     return next.then((w) => (w.ref(), w));
   }
 
-  #boot(): Promise<Worker> {
-    const p = spawn().then((w) => (w.unref(), w)); // an idle worker keeps no process alive
+  #boot(spare: boolean): Promise<Worker> {
+    const p = spawn().then((w) => {
+      w.unref(); // an idle worker keeps no process alive
+      const preload = spare ? this.#preload?.() : undefined;
+      if (!preload) return w;
+      w.postMessage({ type: 'preload', preload });
+      return new Promise<Worker>((resolve, reject) => {
+        const onMessage = (m: { type?: string }) => {
+          if (m?.type !== 'preloaded') return;
+          w.off('message', onMessage).off('error', reject);
+          resolve(w);
+        };
+        w.on('message', onMessage).once('error', reject);
+      });
+    });
     p.catch(() => undefined);
     return p;
+  }
+
+  /** Resolves when the spares kept now are booted (and have preloaded): a start then waits for neither. */
+  async whenReady(): Promise<void> {
+    await Promise.all(this.#idle.map((p) => p.then(() => undefined, () => undefined)));
   }
 
   /** Stops the idle workers (at shutdown). */
