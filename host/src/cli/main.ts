@@ -49,6 +49,7 @@ async function lifecycle(name: 'check' | 'discover' | 'spec'): Promise<Command> 
 
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  (await import('../runtime/worker-pool.js')).defaultWorkerPool.keepSpares(0); // one-shot: no spare plugin worker
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help);
