@@ -10,6 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { median, type BenchResult } from './report.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -24,7 +25,17 @@ export function ordersCsv(dataDir: string, rows: number): string {
 }
 
 /** Runs the CSV -> Parquet job once; returns wall seconds, peak RSS (MB) and output size. */
-export function runCsvToParquet(csv: string, work: string, opts: { nodeArgs?: string[] } = {}): { wallS: number; rssMb: number; outMb: number } {
+/**
+ * The CLI as users run it (bin/, the bundle), or `unbundled`: the same CLI from dist/'s
+ * modules, so that a CPU profile names each frame's package (the bundle merges them).
+ */
+function cliArgs(unbundled: boolean): string[] {
+  if (!unbundled) return [join(REPO, 'bin/dativo-host.mjs')];
+  const main = JSON.stringify(pathToFileURL(join(REPO, 'dist/cli/main.js')).href);
+  return ['--input-type=module', '-e', `import { main } from ${main}; process.exitCode = await main(process.argv.slice(1));`];
+}
+
+export function runCsvToParquet(csv: string, work: string, opts: { nodeArgs?: string[]; unbundled?: boolean } = {}): { wallS: number; rssMb: number; outMb: number } {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const job = join(work, 'job.yaml');
@@ -40,7 +51,7 @@ export function runCsvToParquet(csv: string, work: string, opts: { nodeArgs?: st
       'state: { path: state }',
     ].join('\n'),
   );
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...(opts.nodeArgs ?? []), join(REPO, 'bin/dativo-host.mjs'), 'run', job, '--json'], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...(opts.nodeArgs ?? []), ...cliArgs(opts.unbundled ?? false), 'run', job, '--json'], {
     encoding: 'utf8',
     env: { ...process.env, DATIVO_LOG_LEVEL: 'warn' },
     maxBuffer: 64 * 2 ** 20,

@@ -68,7 +68,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const buildDir = join(import.meta.dirname, '..', 'test', '.build');
   rmSync(dir, { recursive: true, force: true });
   const csv = ordersCsv(join(buildDir, 'bench-data'), CSV_PARQUET_ROWS);
-  const r = runCsvToParquet(csv, join(buildDir, 'bench-data', 'work-profile'), { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const r = runCsvToParquet(csv, join(buildDir, 'bench-data', 'work-profile'), { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], unbundled: true });
   console.log(`profiled run: wall ${r.wallS} s, peak RSS ${r.rssMb.toFixed(0)} MB (profiling adds overhead); profiles in ${dir}`);
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
     const s = summarise(join(dir, f), top);
