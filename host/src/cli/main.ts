@@ -47,10 +47,15 @@ async function lifecycle(name: 'check' | 'discover' | 'spec'): Promise<Command> 
   return { run: m.lifecycleCommand(name), help: m.lifecycleHelp(name) };
 }
 
+const STARTS_A_PLUGIN = new Set(['run', 'check', 'discover', 'spec', 'exec']);
+
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  (await import('../runtime/worker-pool.js')).defaultWorkerPool.keepSpares(0); // one-shot: no spare plugin worker
   const [name, ...rest] = argv;
+  const pool = (await import('../runtime/worker-pool.js')).defaultWorkerPool;
+  pool.keepSpares(0); // one-shot: no spare plugin worker
+  // The plugin's worker boots (~100 ms) while the command loads and plans.
+  if (name && STARTS_A_PLUGIN.has(name) && !rest.includes('--help') && !rest.includes('-h')) pool.prestart();
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help);
     return name ? 0 : 2;

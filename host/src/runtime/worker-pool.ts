@@ -85,6 +85,15 @@ export class WorkerPool {
     return p;
   }
 
+  /**
+   * Starts booting one worker now for an instance that is about to be started (the next
+   * take() gets it), without keeping a spare after it: a one-shot process overlaps the
+   * worker's boot with its own start-up.
+   */
+  prestart(): void {
+    this.#idle.push(this.#boot(false));
+  }
+
   /** Resolves when the spares kept now are booted (and have preloaded): a start then waits for neither. */
   async whenReady(): Promise<void> {
     await Promise.all(this.#idle.map((p) => p.then(() => undefined, () => undefined)));
