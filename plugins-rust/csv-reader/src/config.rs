@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-pub const DEFAULT_BATCH_ROWS: usize = 65_536;
+pub const DEFAULT_BATCH_ROWS: usize = 32_768;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,7 +106,7 @@ pub const CONFIG_SCHEMA: &str = r#"{
     },
     "delimiter": { "type": "string", "minLength": 1, "maxLength": 1, "default": "," },
     "has_header": { "type": "boolean", "default": true },
-    "batch_rows": { "type": "integer", "minimum": 1, "default": 65536 },
+    "batch_rows": { "type": "integer", "minimum": 1, "default": 32768 },
     "incremental": {
       "type": "object",
       "additionalProperties": false,

@@ -5,7 +5,7 @@ import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
 import type { ParquetFileOptions } from './writer-properties.js';
 
 /** IPC bytes sent to the encoder and not yet taken by it, per file: bounds the memory between the threads. */
-const IN_FLIGHT_BYTES = 16 * 2 ** 20;
+const IN_FLIGHT_BYTES = 8 * 2 ** 20;
 
 /**
  * The main thread's side of the Parquet encoder thread: one worker per run encodes
