@@ -10,7 +10,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { median, type BenchResult } from './report.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -27,13 +26,9 @@ export function ordersCsv(dataDir: string, rows: number): string {
 /** Runs the CSV -> Parquet job once; returns wall seconds, peak RSS (MB) and output size. */
 /**
  * The CLI as users run it (bin/, the bundle), or `unbundled`: the same CLI from dist/'s
- * modules, so that a CPU profile names each frame's package (the bundle merges them).
+ * modules (bench/cli-unbundled.mjs), so that a CPU profile names each frame's package.
  */
-function cliArgs(unbundled: boolean): string[] {
-  if (!unbundled) return [join(REPO, 'bin/dativo-host.mjs')];
-  const main = JSON.stringify(pathToFileURL(join(REPO, 'dist/cli/main.js')).href);
-  return ['--input-type=module', '-e', `import { main } from ${main}; process.exitCode = await main(process.argv.slice(1));`];
-}
+const cliArgs = (unbundled: boolean): string[] => [join(REPO, unbundled ? 'bench/cli-unbundled.mjs' : 'bin/dativo-host.mjs')];
 
 export function runCsvToParquet(csv: string, work: string, opts: { nodeArgs?: string[]; unbundled?: boolean } = {}): { wallS: number; rssMb: number; outMb: number } {
   rmSync(work, { recursive: true, force: true });
