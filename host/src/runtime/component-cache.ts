@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/index.js';
+import { defaultCacheDir } from '../files/cache-dir.js';
 import { glueScriptOf } from './glue-script.js';
 import { capModuleMemory, MemoryLimitError } from './memory-limit.js';
 import { PluginError } from '../errors/index.js';
@@ -36,7 +36,6 @@ interface CacheIndex {
 const GLUE_FORMAT = 1;
 const GLUE_SCRIPT = 'component.glue.js';
 
-export const defaultCacheDir = (): string => process.env.DATIVO_CACHE_DIR ?? join(homedir(), '.cache', 'dativo-host');
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
