@@ -94,6 +94,11 @@ export class WorkerPool {
     this.#idle.push(this.#boot(false));
   }
 
+  /** Workers booted (or booting) and not yet taken. */
+  get idle(): number {
+    return this.#idle.length;
+  }
+
   /** Resolves when the spares kept now are booted (and have preloaded): a start then waits for neither. */
   async whenReady(): Promise<void> {
     await Promise.all(this.#idle.map((p) => p.then(() => undefined, () => undefined)));
