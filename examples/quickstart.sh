@@ -10,7 +10,7 @@ bash .ci/install-rust-wasm.sh >/dev/null
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-[ -f dist/cli/main.js ] && [ -z "$(find host/src -newer dist/cli/main.js -name '*.ts' | head -1)" ] || npm run build --silent
+[ -f dist/cli/main.js ] && [ -f dist/bundle/main.mjs ] && [ -z "$(find host/src -newer dist/cli/main.js -name '*.ts' | head -1)" ] || npm run build --silent
 
 cli() { node bin/dativo-host.mjs "$@"; }
 cli plugin build plugins-rust/csv-reader
