@@ -4,6 +4,7 @@ import { createShimFilesystem } from '../shim.js';
 import type { FilesystemGrant } from '../grant.js';
 import type { SandboxContext } from '../context.js';
 import { guestPathOf, resolveInRoot, symlinkTargetInRoot, type FsRoot } from './containment.js';
+import { DirectRead } from './direct-read.js';
 
 /* The shim's descriptor, as far as this module uses it (its classes are untyped JS). */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -41,11 +42,13 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     readonly #inner: Inner;
     readonly #root: FsRoot;
     readonly #host: string;
+    readonly #direct: DirectRead | undefined;
 
-    constructor(innerDescriptor: Inner, root: FsRoot, host: string) {
+    constructor(innerDescriptor: Inner, root: FsRoot, host: string, direct?: DirectRead) {
       this.#inner = innerDescriptor;
       this.#root = root;
       this.#host = host;
+      this.#direct = direct;
     }
 
     static unwrap(d: Descriptor): Inner {
@@ -66,7 +69,9 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
       const writes = !!(openFlags.create || openFlags.truncate || openFlags.exclusive || flags.write || flags.mutateDirectory);
       const host = this.#path('open-at', path, !!pathFlags.symlinkFollow, writes);
-      return new Descriptor(this.#inner.openAt(pathFlags, path, openFlags, flags), this.#root, host);
+      const opened = this.#inner.openAt(pathFlags, path, openFlags, flags);
+      const direct = flags.read && !openFlags.directory ? DirectRead.at(host, !!pathFlags.symlinkFollow) : undefined;
+      return new Descriptor(opened, this.#root, host, direct);
     }
     statAt(pathFlags: PathFlags, path: string) {
       this.#path('stat-at', path, !!pathFlags.symlinkFollow, false);
@@ -138,7 +143,7 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
 
     // Reads and harmless calls on an already-contained descriptor.
     readViaStream(offset: bigint) { return this.#inner.readViaStream(offset); }
-    read(length: bigint, offset: bigint) { return this.#inner.read(length, offset); }
+    read(length: bigint, offset: bigint) { return this.#direct?.read(length, offset) ?? this.#inner.read(length, offset); }
     readDirectory() { return this.#inner.readDirectory(); }
     advise(offset: bigint, length: bigint, advice: unknown) { return this.#inner.advise(offset, length, advice); }
     syncData() { return this.#inner.syncData(); }
