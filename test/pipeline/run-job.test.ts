@@ -60,6 +60,17 @@ describe('CSV to Parquet', () => {
     expect(Object.fromEntries(readSchema(bytes).metadata())).toHaveProperty('dativo.contract');
   });
 
+  it("takes the file's schema from the contract even when the reader's Arrow bytes are passed through", async () => {
+    // The csv-reader sends every column nullable; the contract's required fields are
+    // REQUIRED in the Parquet schema (strict mode), the others OPTIONAL.
+    const ws = jobWorkspace(10);
+    await runJob(ws.jobFile, { logger: quiet() });
+    const duck = await (await DuckDBInstance.create()).connect();
+    const schema = await duck.runAndReadAll(`SELECT name, repetition_type FROM parquet_schema('${parquetFiles(ws.out)[0]}') WHERE name <> 'arrow_schema' AND name <> 'duckdb_schema' AND num_children IS NULL`);
+    const repetition = Object.fromEntries(schema.getRows().map(([name, rep]) => [String(name), String(rep)]));
+    expect(repetition).toMatchObject({ order_id: 'REQUIRED', customer: 'REQUIRED', product: 'OPTIONAL' });
+  });
+
   it('encodes for size: dictionaries for repetitive strings, delta for integer columns; DuckDB reads it all back', async () => {
     const ws = jobWorkspace(50_000);
     await runJob(ws.jobFile, { logger: quiet() });

@@ -67,6 +67,20 @@ describe('validateBatch', () => {
     expect(r.batch.getChild('region')!.get(2)).toBe('east');
   });
 
+  it('sameLayout: only when the batch keeps the input columns, buffers and order as they were', () => {
+    const opts = { mode: 'warn', stream: 'orders', rowOffset: 0 } as const;
+    expect(validateBatch(ordersBatch(), orders, opts).sameLayout).toBe(true);
+    // warn-mode nulls in required fields are kept as they are: still the same buffers
+    expect(validateBatch(ordersBatch({ order_id: i64([1, null, 3]) }), orders, opts).sameLayout).toBe(true);
+    const b = ordersBatch();
+    const reordered = new arrow.RecordBatch({ region: b.getChild('region')!.data[0]!, ...Object.fromEntries(b.schema.fields.map((f, i) => [f.name, b.data.children[i]!])) });
+    expect(validateBatch(reordered, orders, opts).sameLayout).toBe(false);
+    expect(validateBatch(ordersBatch({ quantity: col([1, 2, 3], new arrow.Int32()) }), orders, opts).sameLayout).toBe(false); // cast
+    expect(validateBatch(ordersBatch({ product: undefined }), orders, opts).sameLayout).toBe(false); // column added
+    expect(validateBatch(ordersBatch({ coupon: utf8Column(['X', null, 'Y']) }), orders, opts).sameLayout).toBe(false); // column dropped
+    expect(validateBatch(ordersBatch({ ordered_at: utf8Column(['2024-01-02T03:04:05Z', null, null]) }), orders, opts).sameLayout).toBe(false); // parsed
+  });
+
   it('strict: a null in a required field throws naming stream, absolute row, field, expected, actual', () => {
     const e = strictError(ordersBatch({ customer: utf8Column(['ann', 'bob', null]) }), 1000);
     expect(e.code).toBe('DATA_VALIDATION_FAILED');

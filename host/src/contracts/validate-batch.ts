@@ -41,6 +41,12 @@ export interface ValidateOptions {
 
 export interface ValidationResult {
   batch: arrow.RecordBatch;
+  /**
+   * The batch is the input's columns, in the input's order, with their buffers and types
+   * unchanged (no cast, no column added, dropped or moved): the input's Arrow IPC record
+   * batch message encodes `batch` too, under `batch.schema`.
+   */
+  sameLayout: boolean;
   /** Rows with at least one violation (kept in warn mode). */
   invalidRows: number;
   issues: ValidationIssue[];
@@ -56,7 +62,13 @@ export function validateBatch(batch: arrow.RecordBatch, object: ContractObject, 
     if (!indexOf.has(f.name)) indexOf.set(f.name, i);
   });
 
-  const columns = object.fields.map((field) => checkColumn(batch, indexOf.get(field.name), field, found));
+  let sameLayout = batch.schema.fields.length === object.fields.length;
+  const columns = object.fields.map((field, i) => {
+    const index = indexOf.get(field.name);
+    const data = checkColumn(batch, index, field, found);
+    sameLayout &&= index === i && sameBuffers(data, batch.data.children[i]!);
+    return data;
+  });
 
   const declared = new Set(object.fields.map((f) => f.name));
   for (const f of batch.schema.fields) {
@@ -72,8 +84,13 @@ export function validateBatch(batch: arrow.RecordBatch, object: ContractObject, 
   if (opts.mode === 'strict' && found.total > 0) throw new DataValidationError(found.issues, { totalIssues: found.total });
   const schema = opts.mode === 'strict' ? object.arrowSchema : lenientSchema(object);
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children: columns });
-  return { batch: new arrow.RecordBatch(schema, data), invalidRows: found.invalidRows(), issues: found.issues };
+  return { batch: new arrow.RecordBatch(schema, data), sameLayout, invalidRows: found.invalidRows(), issues: found.issues };
 }
+
+/** `data` is `src` itself or `src` relabelled with an equal type (what castColumn returns when no cast is needed). */
+const sameBuffers = (data: arrow.Data, src: arrow.Data): boolean =>
+  data === src ||
+  (data.values === src.values && data.nullBitmap === src.nullBitmap && data.valueOffsets === src.valueOffsets && data.offset === src.offset && data.length === src.length && data.children.length === 0 && src.children.length === 0);
 
 function checkColumn(batch: arrow.RecordBatch, index: number | undefined, field: ContractField, found: Issues): arrow.Data {
   const n = batch.numRows;

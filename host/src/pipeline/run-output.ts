@@ -7,7 +7,8 @@ import type { Job } from '../config/job.js';
 
 /** Where a stream's validated batches go. */
 export interface StreamSink {
-  write(batch: RecordBatch): Promise<void>;
+  /** `ipc`: the plugin's Arrow IPC stream holding exactly `batch`'s columns, when it does (a sink may reuse it). */
+  write(batch: RecordBatch, ipc?: Uint8Array): Promise<void>;
   /** Everything written for the stream, once it ends. */
   finish(): Promise<CommittedFile[]>;
 }

@@ -1,6 +1,7 @@
 import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import type { ContractObject } from '../contracts/index.js';
 import type { WriterClient, SinkClient } from '../runtime/writer-client.js';
+import { withSchema } from '../arrow-ipc/with-schema.js';
 import type { CommitRecord } from '../targets/target.js';
 import type { RunOutput, StreamSink } from './run-output.js';
 
@@ -31,8 +32,9 @@ export async function writerPluginOutput(writer: WriterClient, config: Record<st
       const sink = await writer.openSink(config, { name: stream, jsonSchema: object.jsonSchema, primaryKey: object.primaryKey, cursorFields: [], supportsIncremental: false });
       sinks.push({ stream, sink });
       return {
-        async write(batch) {
-          await sink.write(arrow ? { encoding: 'arrow-ipc-stream', bytes: tableToIPC(new Table(batch), 'stream') } : { encoding: 'json-lines', bytes: toJsonLines(batch) });
+        async write(batch, ipc) {
+          const bytes = () => (ipc ? withSchema(ipc, batch.schema) : tableToIPC(new Table(batch), 'stream'));
+          await sink.write(arrow ? { encoding: 'arrow-ipc-stream', bytes: bytes() } : { encoding: 'json-lines', bytes: toJsonLines(batch) });
         },
         async finish() {
           return [];

@@ -1,6 +1,7 @@
 import { RecordBatch, Table, Type, tableToIPC, type Schema } from 'apache-arrow';
 import type { CommittedFile, RunStaging } from '../../targets/target.js';
 import type { EncodedFile, ParquetEncoderThread } from './encoder-thread.js';
+import { withSchema } from '../../arrow-ipc/with-schema.js';
 import { partitionBatch } from './partition.js';
 import type { ParquetCompression } from './writer-properties.js';
 
@@ -34,14 +35,18 @@ export class ParquetStreamWriter {
     private readonly opts: ParquetWriterOptions,
   ) {}
 
-  /** Writes a batch (encoded to Arrow IPC here for the encoder). */
-  async write(batch: RecordBatch): Promise<void> {
+  /**
+   * Writes a batch, encoded to Arrow IPC here for the encoder; or, given `ipc`, an IPC
+   * stream whose one record batch is `batch`'s columns as they are (see
+   * ValidationResult.sameLayout), those bytes under `batch`'s schema.
+   */
+  async write(batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
     if (batch.numRows === 0) return;
-    if (this.opts.partitionBy.length === 0) return this.#append('', batch);
+    if (this.opts.partitionBy.length === 0) return this.#append('', batch, ipc && withSchema(ipc, batch.schema));
     for (const [folder, part] of partitionBatch(batch, this.opts.partitionBy)) await this.#append(folder, part);
   }
 
-  async #append(folder: string, batch: RecordBatch): Promise<void> {
+  async #append(folder: string, batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
     let file = this.#open.get(folder);
     if (!file) {
       const n = this.#counters.get(folder) ?? 0;
@@ -58,7 +63,7 @@ export class ParquetStreamWriter {
       );
       this.#open.set(folder, file);
     }
-    await file.append(tableToIPC(new Table(batch), 'stream'), batch.numRows);
+    await file.append(ipc ?? tableToIPC(new Table(batch), 'stream'), batch.numRows);
     // Parquet bytes appear only as row groups complete, so the size is estimated from the input.
     const estimated = Math.max(file.bytesOut, file.bytesIn * this.#ratio);
     if (estimated >= this.opts.targetSizeMb * 2 ** 20) await this.#close(folder, file);
