@@ -1,8 +1,10 @@
 //! csv-reader: a dativo reader plugin (world `reader-plugin`) that reads CSV files
-//! with arrow-csv and emits Arrow IPC stream batches.
+//! (a SIMD fast path, arrow-csv for what it does not take) and emits Arrow IPC stream
+//! batches.
 //!
 //! Modules: config (the config and its JSON Schema), files (paths and wildcards),
-//! schema (column types: contract, inference, Arrow), read (the extraction), cursor
+//! schema (column types: contract, inference, Arrow), read (the extraction), fast (the
+//! fast CSV decoder), cursor
 //! and checkpoint (incremental reads), ipc (encoding), error. This file only binds
 //! them to the WIT contract.
 
@@ -10,6 +12,7 @@ mod checkpoint;
 mod config;
 mod cursor;
 mod error;
+mod fast;
 mod files;
 mod ipc;
 mod positional;
@@ -129,6 +132,7 @@ fn log_stats(stream: &str, s: &read::Stats) {
             ("parse_ms".into(), ms(s.parse)),
             ("filter_ms".into(), ms(s.filter)),
             ("encode_ms".into(), ms(s.encode)),
+            ("fallback_batches".into(), s.fallback_batches.to_string()),
         ],
     );
 }

@@ -1,9 +1,24 @@
-//! One stream's extraction: files in order, each parsed by arrow-csv into record
-//! batches of the stream's schema, filtered by the cursor, encoded as IPC streams.
+//! One stream's extraction: files in order, each parsed into record batches of the
+//! stream's schema, filtered by the cursor, encoded as IPC streams.
+//!
+//! Parsing has a fast path and arrow-csv. A file's bytes sit in one buffer (Input);
+//! for each batch the fast path (fast.rs) takes up to `batch_rows` whole lines from it
+//! (LF ends a line, a CR before it is dropped; fields split on the delimiter) with SIMD
+//! scans, and parses the stream's columns straight into Arrow arrays with arrow-csv's
+//! value rules. When a batch holds anything it does not decode exactly like arrow-csv
+//! (a quote, a lone CR, an empty line, a row with the wrong field count, invalid UTF-8,
+//! a value arrow_cast refuses), nothing is consumed and that batch is decoded by an
+//! arrow-csv Decoder of its own instead. Records are independent and batches keep
+//! arrow-csv's boundaries (every `batch_rows` records), so the output is the same
+//! either way, batch for batch. An arrow-csv error in such a batch is reported as
+//! reading the whole file with one arrow-csv decoder reports it (reference_error:
+//! the rows before are read again, so the line numbers and message are unchanged).
+//! The header is skipped by csv-core, as arrow-csv skips it. Delimiters the fast path
+//! does not take (a quote, CR, LF, NUL, non-ASCII) read the file with arrow-csv alone.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,6 +33,7 @@ use crate::checkpoint::{self, Checkpoint};
 use crate::config::{Config, Strategy};
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
+use crate::fast::{self, Kind, Scanner, Step};
 use crate::files;
 use crate::ipc;
 use crate::positional::PositionalReader;
@@ -62,6 +78,8 @@ pub struct Stats {
     pub parse: Duration,
     pub filter: Duration,
     pub encode: Duration,
+    /// Batches the fast path handed to arrow-csv (see FileReader).
+    pub fallback_batches: usize,
 }
 
 pub struct Extraction {
@@ -208,7 +226,8 @@ impl Extraction {
     /// The current file is exhausted: under file_mtime its checkpoint rides on its
     /// last batch (an empty batch when the file had no rows).
     fn finish_file(&mut self) -> Result<()> {
-        let (task, _) = self.current.take().expect("a current file");
+        let (task, reader) = self.current.take().expect("a current file");
+        self.stats.fallback_batches += reader.fallback_batches;
         if let Mode::Files(seen) = &mut self.mode {
             seen.insert(task.path, task.mtime_ns);
             let state = checkpoint::files_json(seen);
@@ -234,10 +253,113 @@ enum Source {
     Missing,
 }
 
+/// How a file's batches are decoded.
+enum Decoding {
+    /// The fast path batch by batch (`header_pending` until the header is skipped),
+    /// arrow-csv for the batches it hands back.
+    Fast { scanner: Scanner, columns: Vec<(usize, Kind)>, header_pending: bool },
+    /// arrow-csv alone, one decoder for the whole file: when the fast path cannot apply
+    /// (a delimiter it does not handle), and to reproduce an error's exact message.
+    Arrow(Decoder),
+}
+
+/// Options of a FileReader (tests vary them).
+#[derive(Clone, Copy)]
+struct ReadOptions {
+    fast: bool,
+    buffer: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { fast: true, buffer: READ_BUFFER }
+    }
+}
+
+/// A file's bytes: one positional read each time more are needed; the unconsumed bytes
+/// move to the front when the free space runs low, and the buffer grows when one batch
+/// does not fit (the batch's bytes must be contiguous for the fast path).
+struct Input {
+    source: PositionalReader,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+}
+
+impl Input {
+    fn new(file: File, capacity: usize) -> Input {
+        Input { source: PositionalReader::new(file), buf: vec![0; capacity.max(1)], start: 0, end: 0, eof: false }
+    }
+
+    fn data(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        debug_assert!(self.start <= self.end);
+    }
+
+    /// Reads more bytes after the unconsumed ones; false at the end of the file.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        } else if self.start > 0 && self.buf.len() - self.end < self.buf.len() / 2 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        let n = self.source.read(&mut self.buf[self.end..])?;
+        self.end += n;
+        self.eof = n == 0;
+        Ok(n > 0)
+    }
+}
+
+/// Skips the first record as arrow-csv's header skip does (csv-core with arrow-csv's
+/// settings: the delimiter, double quotes, CR/LF/CRLF line ends).
+fn skip_record(input: &mut Input, delimiter: u8) -> std::io::Result<()> {
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut out = vec![0u8; 4096];
+    let mut ends = [0usize; 256];
+    loop {
+        if input.start == input.end {
+            input.fill()?;
+        }
+        let (result, read, _, _) = reader.read_record(input.data(), &mut out, &mut ends);
+        input.consume(read);
+        if matches!(result, csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End) {
+            return Ok(());
+        }
+    }
+}
+
+/// A batch as parsed: the projected columns and the row count.
+type Parsed = (Vec<ArrayRef>, usize);
+
+enum FastOutcome {
+    Batch(Parsed),
+    End,
+    Fallback,
+}
+
 struct FileReader {
     path: String,
-    reader: BufReader<PositionalReader>,
-    decoder: Decoder,
+    config: Config,
+    input: Input,
+    decoding: Decoding,
+    /// arrow-csv's schema of the file: every column, nullable, Utf8 when not in the stream.
+    parse_schema: SchemaRef,
+    /// The file columns parsed (None: all).
+    projection: Option<Vec<usize>>,
     /// The file's column names (header, or the stream's names without one).
     header: Vec<String>,
     sources: Vec<Source>,
@@ -249,10 +371,16 @@ struct FileReader {
     rows_before: usize,
     /// One batch of lookahead, to know which batch is a file's last.
     peeked: Option<RecordBatch>,
+    /// Batches the fast path handed to arrow-csv.
+    fallback_batches: usize,
 }
 
 impl FileReader {
     fn open(path: &str, config: &Config, columns: &[Column], schema: &SchemaRef) -> Result<FileReader> {
+        FileReader::open_with(path, config, columns, schema, ReadOptions::default())
+    }
+
+    fn open_with(path: &str, config: &Config, columns: &[Column], schema: &SchemaRef, options: ReadOptions) -> Result<FileReader> {
         let header: Vec<String> = if config.has_header {
             schema::read_head(path, config, 0)?.0
         } else {
@@ -288,18 +416,23 @@ impl FileReader {
             }
         }
 
-        let mut builder = ReaderBuilder::new(Arc::new(Schema::new(fields)))
-            .with_header(config.has_header)
-            .with_delimiter(config.delimiter_byte())
-            .with_batch_size(config.batch_rows);
-        if projection.len() != header.len() {
-            builder = builder.with_projection(projection);
-        }
+        let delimiter = config.delimiter_byte();
+        let fast_columns: Option<Vec<(usize, Kind)>> = projection.iter().map(|&i| Kind::of(fields[i].data_type()).map(|k| (i, k))).collect();
+        let parse_schema = Arc::new(Schema::new(fields));
+        let projection = (projection.len() != header.len()).then_some(projection);
+        let fast_ok = options.fast && !header.is_empty() && delimiter != 0 && delimiter < 0x80 && !matches!(delimiter, b'"' | b'\r' | b'\n');
+        let decoding = match fast_columns {
+            Some(columns) if fast_ok => Decoding::Fast { scanner: Scanner::new(delimiter, header.len()), columns, header_pending: config.has_header },
+            _ => Decoding::Arrow(arrow_decoder(&parse_schema, projection.as_ref(), config, config.has_header)),
+        };
         let file = File::open(path).map_err(|e| Error::config("FILE_NOT_FOUND", format!("{path}: cannot open: {e}")))?;
         Ok(FileReader {
             path: path.to_string(),
-            reader: BufReader::with_capacity(READ_BUFFER, PositionalReader::new(file)),
-            decoder: builder.build_decoder(),
+            config: config.clone(),
+            input: Input::new(file, options.buffer),
+            decoding,
+            parse_schema,
+            projection,
             header,
             sources,
             columns: columns.to_vec(),
@@ -307,6 +440,7 @@ impl FileReader {
             header_lines: usize::from(config.has_header),
             rows_before: 0,
             peeked: None,
+            fallback_batches: 0,
         })
     }
 
@@ -325,34 +459,143 @@ impl FileReader {
     }
 
     fn read_batch(&mut self) -> Result<Option<RecordBatch>> {
-        loop {
-            let buf = self.reader.fill_buf().map_err(|e| Error::io(&self.path, e))?;
-            let decoded = match self.decoder.decode(buf) {
-                Ok(n) => n,
-                Err(e) => return Err(self.csv_error(e)),
-            };
-            self.reader.consume(decoded);
-            if decoded == 0 || self.decoder.capacity() == 0 {
-                break;
-            }
-        }
-        let parsed = match self.decoder.flush() {
-            Ok(Some(b)) => b,
-            Ok(None) => return Ok(None),
-            Err(e) => return Err(self.csv_error(e)),
+        let parsed = match self.decoding {
+            Decoding::Arrow(_) => self.decode_arrow_file()?,
+            Decoding::Fast { .. } => match self.decode_fast()? {
+                FastOutcome::Batch(parsed) => Some(parsed),
+                FastOutcome::End => None,
+                FastOutcome::Fallback => {
+                    self.fallback_batches += 1;
+                    self.decode_arrow_batch()?
+                }
+            },
         };
-        let batch = self.to_stream_batch(&parsed)?;
-        self.rows_before += parsed.num_rows();
+        let Some((arrays, rows)) = parsed else { return Ok(None) };
+        let batch = self.to_stream_batch(&arrays, rows)?;
+        self.rows_before += rows;
         Ok(Some(batch))
     }
 
+    /// The next batch by the fast path, or Fallback (nothing consumed) when arrow-csv
+    /// must decode it.
+    fn decode_fast(&mut self) -> Result<FastOutcome> {
+        let Decoding::Fast { scanner, columns, header_pending } = &mut self.decoding else {
+            return Ok(FastOutcome::Fallback);
+        };
+        let input = &mut self.input;
+        let io_err = |e| Error::io(&self.path, e);
+        if *header_pending {
+            skip_record(input, self.config.delimiter_byte()).map_err(io_err)?;
+            *header_pending = false;
+        }
+        // No record starts with CR or LF: csv-core skips them there (empty lines, and the
+        // LF of a CRLF whose CR ended the record before).
+        loop {
+            let skip = input.data().iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+            input.consume(skip);
+            if input.start < input.end || !input.fill().map_err(io_err)? {
+                break;
+            }
+        }
+        scanner.reset(self.config.batch_rows);
+        loop {
+            match scanner.scan(input.data(), input.eof) {
+                Step::More => {
+                    input.fill().map_err(io_err)?;
+                }
+                Step::Fallback => return Ok(FastOutcome::Fallback),
+                Step::Done { rows: 0, .. } => return Ok(FastOutcome::End),
+                Step::Done { rows, len } => {
+                    let bytes = &input.data()[..len];
+                    if scanner.non_ascii && std::str::from_utf8(bytes).is_err() {
+                        return Ok(FastOutcome::Fallback);
+                    }
+                    let Some(arrays) = fast::decode_columns(bytes, scanner.seps(), rows, self.header.len(), columns) else {
+                        return Ok(FastOutcome::Fallback);
+                    };
+                    input.consume(len);
+                    return Ok(FastOutcome::Batch((arrays, rows)));
+                }
+            }
+        }
+    }
+
+    /// The next batch by a decoder of its own (arrow-csv numbers its lines from the
+    /// batch's first row, so its errors are reproduced by reference_error).
+    fn decode_arrow_batch(&mut self) -> Result<Option<Parsed>> {
+        let mut decoder = arrow_decoder(&self.parse_schema, self.projection.as_ref(), &self.config, false);
+        loop {
+            if self.input.start == self.input.end {
+                self.input.fill().map_err(|e| Error::io(&self.path, e))?;
+            }
+            let decoded = match decoder.decode(self.input.data()) {
+                Ok(n) => n,
+                Err(e) => return Err(self.reference_error(e)),
+            };
+            self.input.consume(decoded);
+            if decoded == 0 || decoder.capacity() == 0 {
+                break;
+            }
+        }
+        match decoder.flush() {
+            Ok(Some(b)) => Ok(Some((b.columns().to_vec(), b.num_rows()))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(self.reference_error(e)),
+        }
+    }
+
+    /// The next batch by the file's one arrow-csv decoder.
+    fn decode_arrow_file(&mut self) -> Result<Option<Parsed>> {
+        let Decoding::Arrow(decoder) = &mut self.decoding else {
+            return Ok(None);
+        };
+        loop {
+            if self.input.start == self.input.end {
+                self.input.fill().map_err(|e| Error::io(&self.path, e))?;
+            }
+            let decoded = match decoder.decode(self.input.data()) {
+                Ok(n) => n,
+                Err(e) => return Err(self.csv_error(e)),
+            };
+            self.input.consume(decoded);
+            if decoded == 0 || decoder.capacity() == 0 {
+                break;
+            }
+        }
+        match decoder.flush() {
+            Ok(Some(b)) => Ok(Some((b.columns().to_vec(), b.num_rows()))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(self.csv_error(e)),
+        }
+    }
+
+    /// The error arrow-csv reports for the batch being decoded, as reading the file with
+    /// one arrow-csv decoder from its start reports it (with the file's line numbers):
+    /// errors end the stream, so re-reading the rows before is an acceptable cost for a
+    /// message identical to what it always was.
+    fn reference_error(&self, batch_error: ArrowError) -> Error {
+        let options = ReadOptions { fast: false, buffer: READ_BUFFER };
+        let mut reference = match FileReader::open_with(&self.path, &self.config, &self.columns, &self.schema, options) {
+            Ok(r) => r,
+            Err(e) => return e,
+        };
+        while reference.rows_before <= self.rows_before {
+            match reference.decode_arrow_file() {
+                Ok(Some((_, rows))) => reference.rows_before += rows,
+                Ok(None) => break,
+                Err(e) => return e,
+            }
+        }
+        // Not reproduced (the file changed?): the batch's own error, numbered from the batch.
+        self.csv_error(batch_error)
+    }
+
     /// The parsed batch in the stream's column order and types.
-    fn to_stream_batch(&self, parsed: &RecordBatch) -> Result<RecordBatch> {
-        let rows = parsed.num_rows();
+    fn to_stream_batch(&self, parsed: &[ArrayRef], rows: usize) -> Result<RecordBatch> {
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.columns.len());
         for (column, source) in self.columns.iter().zip(&self.sources) {
             let array = match source {
-                Source::Parsed(i) => parsed.column(*i).clone(),
+                Source::Parsed(i) => parsed[*i].clone(),
                 Source::Missing => new_null_array(&column.ty.arrow_type(), rows),
             };
             if !column.nullable && array.null_count() > 0 {
@@ -418,4 +661,327 @@ fn number_after(text: &str, prefix: &str) -> Option<usize> {
     let start = text.find(prefix)? + prefix.len();
     let digits: String = text[start..].chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// An arrow-csv decoder of the file's columns (`header`: skip the first record).
+fn arrow_decoder(parse_schema: &SchemaRef, projection: Option<&Vec<usize>>, config: &Config, header: bool) -> Decoder {
+    let mut builder = ReaderBuilder::new(parse_schema.clone())
+        .with_header(header)
+        .with_delimiter(config.delimiter_byte())
+        .with_batch_size(config.batch_rows);
+    if let Some(projection) = projection {
+        builder = builder.with_projection(projection.clone());
+    }
+    builder.build_decoder()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast path against arrow-csv alone (the reader as it was before the fast path):
+    //! the same IPC bytes batch by batch, the same error, for every buffer size and batch
+    //! size tried.
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static FILES: AtomicUsize = AtomicUsize::new(0);
+
+    fn temp_file(bytes: &[u8]) -> String {
+        let n = FILES.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!("csv-reader-test-{}-{n}.csv", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    fn col(name: &str, ty: ColumnType, nullable: bool) -> Column {
+        Column { name: name.into(), ty, nullable }
+    }
+
+    /// Every batch as (IPC bytes, last), then the error message if the read failed, and
+    /// the fallback count.
+    struct Outcome {
+        batches: Vec<(Vec<u8>, bool)>,
+        error: Option<String>,
+        fallbacks: usize,
+    }
+
+    fn read_all(path: &str, config: &Config, columns: &[Column], options: ReadOptions) -> Outcome {
+        let schema = schema::arrow_schema(columns);
+        let mut out = Outcome { batches: vec![], error: None, fallbacks: 0 };
+        let mut reader = match FileReader::open_with(path, config, columns, &schema, options) {
+            Ok(r) => r,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                return out;
+            }
+        };
+        loop {
+            match reader.next_with_last() {
+                Ok(Some((batch, last))) => out.batches.push((ipc::encode(&batch).unwrap(), last)),
+                Ok(None) => break,
+                Err(e) => {
+                    out.error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        out.fallbacks = reader.fallback_batches;
+        out
+    }
+
+    fn config(extra: &str, batch_rows: usize) -> Config {
+        Config::parse(&format!(r#"{{"files":["/x.csv"],"batch_rows":{batch_rows}{extra}}}"#)).unwrap()
+    }
+
+    /// Compares the fast reader with arrow-csv alone on `csv` for several batch and
+    /// buffer sizes; returns arrow-csv's outcome with batch_rows 2 and the fast reader's
+    /// fallback count there (with the default buffer).
+    fn check_with(csv: &[u8], columns: &[Column], extra: &str) -> (Outcome, usize) {
+        let path = temp_file(csv);
+        let mut fallbacks_at_two = 0;
+        for batch_rows in [1, 2, 3, 7, 1000] {
+            let config = config(extra, batch_rows);
+            let reference = read_all(&path, &config, columns, ReadOptions { fast: false, buffer: READ_BUFFER });
+            for buffer in [1, 2, 5, 16, 63, 64, 65, 200, READ_BUFFER] {
+                let fast = read_all(&path, &config, columns, ReadOptions { fast: true, buffer });
+                let what = format!("batch_rows {batch_rows}, buffer {buffer}, csv {:?}", String::from_utf8_lossy(csv));
+                assert_eq!(fast.error, reference.error, "error, {what}");
+                assert_eq!(fast.batches.len(), reference.batches.len(), "batch count, {what}");
+                for (i, (f, r)) in fast.batches.iter().zip(&reference.batches).enumerate() {
+                    assert!(f == r, "batch {i} differs, {what}");
+                }
+                if batch_rows == 2 && buffer == READ_BUFFER {
+                    fallbacks_at_two = fast.fallbacks;
+                }
+            }
+        }
+        let reference = read_all(&path, &config(extra, 2), columns, ReadOptions { fast: false, buffer: READ_BUFFER });
+        std::fs::remove_file(&path).ok();
+        (reference, fallbacks_at_two)
+    }
+
+    fn check(csv: &str, columns: &[Column]) -> (Outcome, usize) {
+        check_with(csv.as_bytes(), columns, "")
+    }
+
+    fn orders() -> Vec<Column> {
+        vec![
+            col("id", ColumnType::Integer, true),
+            col("name", ColumnType::String, true),
+            col("price", ColumnType::Number, true),
+            col("at", ColumnType::Timestamp, true),
+            col("ok", ColumnType::Boolean, true),
+            col("day", ColumnType::Date, true),
+        ]
+    }
+
+    const ROWS: &str = "1,Ada Lovelace,12.50,2026-01-01T00:00:15.123Z,true,2026-01-01\n\
+                        2,Grace,0.99,2026-01-01T00:00:30.000Z,false,2026-01-02\n\
+                        -3,,1000,2026-01-01T00:00:45.999Z,,2026-01-03\n\
+                        4,Alan,,,TRUE,\n\
+                        5,Edsger,7,2024-02-29T23:59:59.5Z,False,2024-02-29\n";
+
+    fn header() -> &'static str {
+        "id,name,price,at,ok,day\n"
+    }
+
+    #[test]
+    fn plain_rows_take_the_fast_path() {
+        let (out, fallbacks) = check(&format!("{}{ROWS}", header()), &orders());
+        assert_eq!(out.error, None);
+        assert_eq!(out.batches.len(), 3);
+        assert_eq!(fallbacks, 0);
+    }
+
+    #[test]
+    fn crlf_and_missing_final_newline() {
+        let crlf = format!("{}{ROWS}", header()).replace('\n', "\r\n");
+        assert_eq!(check(&crlf, &orders()).1, 0);
+        assert_eq!(check(crlf.trim_end(), &orders()).1, 0);
+        let lf = format!("{}{ROWS}", header());
+        assert_eq!(check(lf.trim_end(), &orders()).1, 0);
+        // A lone CR ends a record for arrow-csv: handed back.
+        assert!(check(&lf.replace('\n', "\r"), &orders()).1 > 0);
+        check(&format!("{}\r", lf.trim_end()), &orders());
+        check(&format!("{}\r\r\n", lf.trim_end()), &orders());
+        check(&lf.replacen("12.50", "12.50\r", 1), &orders());
+    }
+
+    #[test]
+    fn empty_lines_and_files() {
+        let lf = format!("{}{ROWS}", header());
+        assert!(check(&lf.replacen("\n2,", "\n\n2,", 1), &orders()).1 > 0);
+        check(&format!("\n\n{lf}\n\n"), &orders());
+        check(&format!("{}\n\n{ROWS}", header().trim_end()), &orders());
+        check(&format!("{}\r\n\r\n{ROWS}", header().trim_end()), &orders());
+        let (out, _) = check(header(), &orders());
+        assert!(out.batches.is_empty() && out.error.is_none());
+        check(header().trim_end(), &orders());
+        check("", &orders());
+        check("\n", &orders());
+        // One column: an empty line is skipped, not a null.
+        let one = vec![col("name", ColumnType::String, true)];
+        assert!(check("name\na\n\nb\n", &one).1 > 0);
+        check("name\na\r\n\r\nb\r\n", &one);
+        check("name\na\nb", &one);
+    }
+
+    #[test]
+    fn quotes_fall_back() {
+        let lf = format!("{}{ROWS}", header());
+        let (out, fallbacks) = check(&lf.replacen("Grace", "\"Grace, \"\"the\"\" Admiral\"", 1), &orders());
+        assert!(out.error.is_none() && fallbacks > 0);
+        check(&lf.replacen("Grace", "\"Grace\nHopper\"", 1), &orders());
+        check(&lf.replacen("Grace", "\"Grace\r\nHopper\"", 1), &orders());
+        check(&lf.replacen("Grace", "Gr\"ace", 1), &orders());
+        check(&lf.replacen("id,name", "\"id\",\"na,me\"", 1), &orders());
+        let (_, fallbacks) = check(&lf.replacen("id,name", "\"id\",\"name\"", 1), &orders());
+        assert_eq!(fallbacks, 0, "a quoted header alone does not slow the rows");
+        check(&lf.replacen("id,name", "\"id\nx\",\"name\"", 1), &orders());
+    }
+
+    #[test]
+    fn projection_and_missing_columns() {
+        let lf = format!("extra,{},tail\n", header().trim_end()) + &ROWS.lines().map(|l| format!("x,{l},t\n")).collect::<String>();
+        let (out, fallbacks) = check(&lf, &orders());
+        assert!(out.error.is_none(), "{:?}", out.error);
+        assert_eq!(fallbacks, 0);
+        let mut more = orders();
+        more.push(col("absent", ColumnType::Integer, true));
+        more.swap(0, 3);
+        check(&format!("{}{ROWS}", header()), &more);
+        let mut required = orders();
+        required.push(col("absent", ColumnType::Integer, false));
+        let (out, _) = check(&format!("{}{ROWS}", header()), &required);
+        assert!(out.error.unwrap().contains("CSV_MISSING_COLUMN"));
+        // A duplicate column name: the first is parsed.
+        check("id,id,name\n1,x,a\n2,y,b\n", &orders());
+        // Only unparsed columns.
+        check("a,b\n1,2\n", &orders());
+    }
+
+    #[test]
+    fn without_header() {
+        let columns = orders();
+        let (out, fallbacks) = check_with(ROWS.as_bytes(), &columns, r#","has_header":false"#);
+        assert!(out.error.is_none() && fallbacks == 0);
+        check_with(b"1,a\n2,b\n", &columns, r#","has_header":false"#);
+        check_with(b"1,a,3.5,,,,x,y\n2,b,4,,,,,\n", &columns, r#","has_header":false"#);
+    }
+
+    #[test]
+    fn delimiters() {
+        let semi = format!("{}{ROWS}", header()).replace(',', ";");
+        assert_eq!(check_with(semi.as_bytes(), &orders(), r#","delimiter":";""#).1, 0);
+        let tab = format!("{}{ROWS}", header()).replace(',', "\t");
+        assert_eq!(check_with(tab.as_bytes(), &orders(), r#","delimiter":"\t""#).1, 0);
+        // Delimiters the fast path leaves to arrow-csv.
+        check_with(b"id\"name\n1\"a\n", &orders(), r#","delimiter":"\"""#);
+        check_with(b"id\rname\n1\ra\n", &orders(), r#","delimiter":"\r""#);
+        check_with(b"id\0name\n1\0a\n", &orders(), r#","delimiter":"\u0000""#);
+    }
+
+    #[test]
+    fn numbers() {
+        let columns = vec![col("i", ColumnType::Integer, true), col("f", ColumnType::Number, true)];
+        let floats = [
+            "0", "-0", "0.0", "-0.00", "1.5", "-1.5", "123456789012345", "1234567890123456", "0.1", "0.3", "2.675", "1e5", "1E-3",
+            ".5", "5.", "+1.5", "NaN", "nan", "inf", "-inf", "Infinity", "1.7976931348623157e308", "4.9e-324", " 1.5", "1.5 ",
+            "00012.500", "999999999999999", "9007199254740993", "0.000000000000001", "123.456789012345",
+        ];
+        let ints = ["0", "-0", "+5", "007", "9223372036854775807", "-9223372036854775808", "123456789012345678", " 5", "5 ", "-"];
+        let mut csv = String::from("i,f\n");
+        for (i, f) in ints.iter().zip(floats.iter()) {
+            csv.push_str(&format!("{i},{f}\n"));
+        }
+        for f in &floats[ints.len()..] {
+            csv.push_str(&format!("1,{f}\n"));
+        }
+        // (Some of these are errors for arrow-csv; the check is that both agree.)
+        check(&csv, &columns);
+        let good: String = floats.iter().filter(|f| fast::parse_f64(f.as_bytes()).is_some()).map(|f| format!("1,{f}\n")).collect();
+        let (out, fallbacks) = check(&format!("i,f\n{good}"), &columns);
+        assert!(out.error.is_none() && fallbacks == 0);
+        // Unparsable values: the error of arrow-csv, with the file's line.
+        for bad in ["9223372036854775808", "1.5", "x", "-", "1e3"] {
+            let (out, _) = check(&format!("i,f\n1,1\n2,2\n3,3\n{bad},4\n5,5\n"), &columns);
+            assert!(out.error.as_deref().unwrap().contains("line 5"), "{:?}", out.error);
+        }
+        for bad in ["x", "1,5", "1.2.3", "--1"] {
+            check(&format!("i,f\n1,1\n2,2\n3,3\n4,{bad}\n5,5\n"), &columns);
+        }
+        // Two bad columns in a batch: the first column's first bad row.
+        check("i,f\n1,1\n2,x\ny,3\n", &columns);
+    }
+
+    #[test]
+    fn timestamps_and_dates() {
+        let columns = vec![col("t", ColumnType::Timestamp, true), col("d", ColumnType::Date, true)];
+        let stamps = [
+            "2026-01-01T00:00:15.123Z", "2026-01-01T00:00:15Z", "2026-01-01t00:00:15z", "2026-01-01 00:00:15", "2026-01-01T00:00:15",
+            "2026-01-01T00:00:15.1", "2026-01-01T00:00:15.123456789Z", "2026-01-01T00:00:15.1234567891Z", "2026-01-01T00:00:15.123456789123Z",
+            "2026-01-01T00:00:15+05:30", "2026-01-01T00:00:15.5-08:00", "2026-01-01T00:00:15 +0000", "2026-01-01", "1969-12-31T23:59:59.999999Z",
+            "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2016-12-31T23:59:60Z", "2024-02-29T12:00:00Z", "1900-03-01T00:00:00Z",
+            "2026-01-01T000015", "1970-01-01T00:00:00.000001Z",
+        ];
+        let dates = ["2026-01-01", "2024-02-29", "0000-01-01", "9999-12-31", "1969-12-31", "2024-1-5", "20240105", "2024-01-05T10:00:00Z", " 2024-01-05"];
+        let mut csv = String::from("t,d\n");
+        for (i, t) in stamps.iter().enumerate() {
+            csv.push_str(&format!("{t},{}\n", dates[i % dates.len()]));
+        }
+        let (out, _) = check(&csv, &columns);
+        assert!(out.error.is_none(), "{:?}", out.error);
+        for bad in ["2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:15.Z", "2026-01-01X00:00:15", "yesterday"] {
+            let (out, _) = check(&format!("t,d\n2026-01-01T00:00:00Z,2026-01-01\n{bad},2026-01-01\n"), &columns);
+            assert!(out.error.as_deref().unwrap().contains("line 3"), "{bad}: {:?}", out.error);
+        }
+        for bad in ["2023-02-29", "2026-00-10", "2026/01/01", "x"] {
+            check(&format!("t,d\n,2026-01-01\n,{bad}\n"), &columns);
+        }
+    }
+
+    #[test]
+    fn booleans_and_strings() {
+        let columns = vec![col("b", ColumnType::Boolean, true), col("s", ColumnType::String, true)];
+        let (out, fallbacks) = check("b,s\ntrue,a\nFALSE,Müller\nTrue,日本\ntRuE, spaced \nfalse,\n,x\n", &columns);
+        assert!(out.error.is_none() && fallbacks == 0);
+        for bad in ["1", "yes", "t", " true"] {
+            let (out, _) = check(&format!("b,s\ntrue,a\n{bad},b\n"), &columns);
+            assert!(out.error.is_some());
+        }
+        // Invalid UTF-8: arrow-csv's error.
+        let (out, _) = check_with(b"b,s\ntrue,a\nfalse,\xff\xfe\n", &columns, "");
+        assert!(out.error.is_some());
+        check_with(b"b,s\ntrue,\xc3\nfalse,\xa9\n", &columns, "");
+        check_with(b"b,s\ntrue,\xc3,\xa9\n", &columns, "");
+    }
+
+    #[test]
+    fn field_counts_and_required_values() {
+        let lf = format!("{}{ROWS}", header());
+        for (from, to) in [("2,Grace,", "2,"), (",2024-02-29\n", ",2024-02-29,extra\n"), ("4,Alan,,,TRUE,\n", "4\n"), ("-3,,", "-3,,,,,,,,,,,")] {
+            let (out, _) = check(&lf.replacen(from, to, 1), &orders());
+            assert!(out.error.as_deref().unwrap().contains("CSV_PARSE_ERROR"), "{:?}", out.error);
+        }
+        let mut required = orders();
+        required[1].nullable = false;
+        let (out, _) = check(&lf, &required);
+        assert!(out.error.as_deref().unwrap().contains("line 4, column \"name\": empty value"), "{:?}", out.error);
+    }
+
+    #[test]
+    fn long_rows_and_many_batches() {
+        let long = "x".repeat(300);
+        let mut csv = String::from(header());
+        for i in 0..200 {
+            csv.push_str(&format!("{i},{long}{i},{}.25,2026-01-01T00:00:{:02}.5Z,{},2026-01-{:02}\n", i * 3, i % 60, i % 2 == 0, 1 + i % 28));
+        }
+        let (out, fallbacks) = check(&csv, &orders());
+        assert!(out.error.is_none() && fallbacks == 0);
+        // One quoted row among many, and an error late in the file.
+        check(&csv.replacen("77,", "\"77\",", 1), &orders());
+        let (out, _) = check(&csv.replacen("\n150,", "\nbad,", 1), &orders());
+        assert!(out.error.as_deref().unwrap().contains("line 152"), "{:?}", out.error);
+        let (out, _) = check(&csv.replacen("\n150,", "\n\"1\n50\",", 1).replacen("\n170,", "\n170,1,", 1), &orders());
+        assert!(out.error.is_some());
+    }
 }
