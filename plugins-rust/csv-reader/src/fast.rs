@@ -318,62 +318,153 @@ pub fn decode_columns(bytes: &[u8], seps: &[u32], rows: usize, ncol: usize, colu
     for &(c, kind) in columns {
         let fields = Fields { bytes, seps, ncol, c, last: c + 1 == ncol, rows };
         arrays.push(match kind {
-            Kind::Int64 => primitive::<Int64Type>(&fields, |s| parse_i64(s).or_else(|| Int64Type::parse(as_str(s))))?,
-            Kind::Float64 => primitive::<Float64Type>(&fields, |s| parse_f64(s).or_else(|| Float64Type::parse(as_str(s))))?,
-            Kind::Date32 => primitive::<Date32Type>(&fields, |s| parse_date(s).or_else(|| Date32Type::parse(as_str(s))))?,
-            Kind::Timestamp => {
-                let mut values = Vec::with_capacity(rows);
-                let mut nulls = NullBufferBuilder::new(rows);
-                for r in 0..rows {
-                    let s = fields.get(r);
-                    if s.is_empty() {
-                        nulls.append_null();
-                        values.push(0);
-                    } else {
-                        values.push(parse_timestamp_micros(s).or_else(|| timestamp_micros(as_str(s)))?);
-                        nulls.append_non_null();
-                    }
-                }
-                Arc::new(TimestampMicrosecondArray::new(ScalarBuffer::from(values), nulls.finish())) as ArrayRef
-            }
-            Kind::Boolean => {
-                let mut builder = BooleanBuilder::with_capacity(rows);
-                for r in 0..rows {
-                    let s = fields.get(r);
-                    if s.is_empty() {
-                        builder.append_null();
-                    } else {
-                        builder.append_value(parse_bool(s)?);
-                    }
-                }
-                Arc::new(builder.finish()) as ArrayRef
-            }
-            Kind::Utf8 => {
-                let mut offsets: Vec<i32> = Vec::with_capacity(rows + 1);
-                offsets.push(0);
-                let mut values: Vec<u8> = Vec::with_capacity(bytes.len() / ncol + 64);
-                let mut nulls = NullBufferBuilder::new(rows);
-                for r in 0..rows {
-                    let s = fields.get(r);
-                    if s.is_empty() {
-                        nulls.append_null();
-                    } else {
-                        values.extend_from_slice(s);
-                        nulls.append_non_null();
-                    }
-                    offsets.push(values.len() as i32);
-                }
-                // SAFETY: offsets start at 0, never decrease and end at values.len()
-                // (<= bytes.len() <= i32::MAX); every value is a whole field of valid UTF-8
-                // cut at ASCII delimiters, so valid UTF-8 itself.
-                unsafe {
-                    let offsets = OffsetBuffer::new_unchecked(ScalarBuffer::from(offsets));
-                    Arc::new(StringArray::new_unchecked(offsets, Buffer::from_vec(values), nulls.finish())) as ArrayRef
-                }
-            }
+            Kind::Int64 => int64_column(&fields)?,
+            Kind::Float64 => float64_column(&fields)?,
+            Kind::Date32 => date32_column(&fields)?,
+            Kind::Timestamp => timestamp_column(&fields)?,
+            Kind::Boolean => boolean_column(&fields)?,
+            Kind::Utf8 => utf8_column(&fields),
         });
     }
     Some(arrays)
+}
+
+#[inline(never)]
+fn int64_column(fields: &Fields<'_>) -> Option<ArrayRef> {
+    primitive::<Int64Type>(fields, |s| parse_i64(s).or_else(|| Int64Type::parse(as_str(s))))
+}
+
+#[inline(never)]
+fn float64_column(fields: &Fields<'_>) -> Option<ArrayRef> {
+    primitive::<Float64Type>(fields, |s| parse_f64(s).or_else(|| Float64Type::parse(as_str(s))))
+}
+
+#[inline(never)]
+fn date32_column(fields: &Fields<'_>) -> Option<ArrayRef> {
+    let mut dates = DateCache::default();
+    primitive::<Date32Type>(fields, |s| {
+        if s.len() == 10 {
+            if let Some(days) = dates.days(s) {
+                return Some(days as i32);
+            }
+        }
+        Date32Type::parse(as_str(s))
+    })
+}
+
+#[inline(never)]
+fn timestamp_column(fields: &Fields<'_>) -> Option<ArrayRef> {
+    let mut dates = DateCache::default();
+    let mut values = Vec::with_capacity(fields.rows);
+    let mut nulls = NullBufferBuilder::new(fields.rows);
+    for r in 0..fields.rows {
+        let s = fields.get(r);
+        if s.is_empty() {
+            nulls.append_null();
+            values.push(0);
+        } else {
+            values.push(parse_timestamp_micros(s, &mut dates).or_else(|| timestamp_micros(as_str(s)))?);
+            nulls.append_non_null();
+        }
+    }
+    Some(Arc::new(TimestampMicrosecondArray::new(ScalarBuffer::from(values), nulls.finish())) as ArrayRef)
+}
+
+#[inline(never)]
+fn boolean_column(fields: &Fields<'_>) -> Option<ArrayRef> {
+    let mut builder = BooleanBuilder::with_capacity(fields.rows);
+    for r in 0..fields.rows {
+        let s = fields.get(r);
+        if s.is_empty() {
+            builder.append_null();
+        } else {
+            builder.append_value(parse_bool(s)?);
+        }
+    }
+    Some(Arc::new(builder.finish()) as ArrayRef)
+}
+
+#[inline(never)]
+fn utf8_column(fields: &Fields<'_>) -> ArrayRef {
+    let rows = fields.rows;
+    let bytes = fields.bytes;
+    let mut offsets: Vec<i32> = Vec::with_capacity(rows + 1);
+    offsets.push(0);
+    // At most the bytes between the column's delimiters, plus room for the last 16-byte
+    // copy to overrun.
+    let total: usize = (0..rows).map(|r| fields.span(r).len()).sum();
+    let mut values: Vec<u8> = Vec::with_capacity(total + 16);
+    let mut len = 0;
+    let mut nulls = NullBufferBuilder::new(rows);
+    for r in 0..rows {
+        let span = fields.span(r);
+        let s = fields.trim(span.clone());
+        if s.is_empty() {
+            nulls.append_null();
+        } else {
+            let n = s.end - s.start;
+            if s.start + n.next_multiple_of(16) <= bytes.len() {
+                // Short copies by 16 bytes at a time (a memcpy call per field costs more
+                // than the copy): they may read past the field (inside `bytes`) and write
+                // past it (inside the capacity), and `len` only counts the field.
+                // SAFETY: the reads stay in `bytes` (checked above); the writes stay in
+                // values' capacity: len + n <= total and the last write ends before
+                // len + n + 16.
+                unsafe {
+                    let (src, dst) = (bytes.as_ptr().add(s.start), values.as_mut_ptr().add(len));
+                    let mut done = 0;
+                    while done < n {
+                        std::ptr::copy_nonoverlapping(src.add(done), dst.add(done), 16);
+                        done += 16;
+                    }
+                }
+            } else {
+                // SAFETY: as above, without the overrun.
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr().add(s.start), values.as_mut_ptr().add(len), n) };
+            }
+            len += n;
+            nulls.append_non_null();
+        }
+        offsets.push(len as i32);
+    }
+    // SAFETY: the first len bytes were written above.
+    unsafe { values.set_len(len) };
+    // SAFETY: offsets start at 0, never decrease and end at values.len()
+    // (<= bytes.len() <= i32::MAX); every value is a whole field of valid UTF-8
+    // cut at ASCII delimiters, so valid UTF-8 itself.
+    unsafe {
+        let offsets = OffsetBuffer::new_unchecked(ScalarBuffer::from(offsets));
+        Arc::new(StringArray::new_unchecked(offsets, Buffer::from_vec(values), nulls.finish())) as ArrayRef
+    }
+}
+
+/// The last date seen in a column (most rows of a batch share their day).
+struct DateCache {
+    /// The date's 10 bytes as 8 + 2 (zeros never match: no date holds NUL bytes).
+    key: (u64, u16),
+    days: i64,
+}
+
+impl Default for DateCache {
+    fn default() -> Self {
+        DateCache { key: (0, 0), days: 0 }
+    }
+}
+
+impl DateCache {
+    /// `YYYY-MM-DD` at the start of `s` (a valid date) as days since 1970-01-01.
+    #[inline(always)]
+    fn days(&mut self, s: &[u8]) -> Option<i64> {
+        if s.len() < 10 {
+            return None;
+        }
+        let key = (u64::from_le_bytes(s[..8].try_into().expect("8 bytes")), u16::from_le_bytes([s[8], s[9]]));
+        if key != self.key {
+            self.days = date_prefix(s)?;
+            self.key = key;
+        }
+        Some(self.days)
+    }
 }
 
 /// The fields of one column of a scanned batch.
@@ -390,18 +481,29 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     #[inline(always)]
     fn get(&self, r: usize) -> &'a [u8] {
+        &self.bytes[self.trim(self.span(r))]
+    }
+
+    /// The bytes between row r's delimiters (CR included).
+    #[inline(always)]
+    fn span(&self, r: usize) -> std::ops::Range<usize> {
         debug_assert!(r < self.rows);
         let k = r * self.ncol + self.c;
-        let start = self.seps[k].wrapping_add(1) as usize;
-        let mut end = self.seps[k + 1] as usize;
-        if self.last && end > start && self.bytes[end - 1] == b'\r' {
-            end -= 1;
+        self.seps[k].wrapping_add(1) as usize..self.seps[k + 1] as usize
+    }
+
+    /// The field in a span: without the CR of a CRLF after the row's last field.
+    #[inline(always)]
+    fn trim(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if self.last && span.end > span.start && self.bytes[span.end - 1] == b'\r' {
+            span.start..span.end - 1
+        } else {
+            span
         }
-        &self.bytes[start..end]
     }
 }
 
-fn primitive<T: arrow_array::ArrowPrimitiveType>(fields: &Fields<'_>, parse: impl Fn(&[u8]) -> Option<T::Native>) -> Option<ArrayRef> {
+fn primitive<T: arrow_array::ArrowPrimitiveType>(fields: &Fields<'_>, mut parse: impl FnMut(&[u8]) -> Option<T::Native>) -> Option<ArrayRef> {
     let mut values: Vec<T::Native> = Vec::with_capacity(fields.rows);
     let mut nulls = NullBufferBuilder::new(fields.rows);
     for r in 0..fields.rows {
@@ -534,12 +636,12 @@ fn date_prefix(b: &[u8]) -> Option<i64> {
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    Some(days_from_civil(i64::from(year), month, day))
+    Some(days_from_civil(year, month, day))
 }
 
 /// `YYYY-MM-DD` exactly (Date32); None for anything else.
-#[inline]
-pub fn parse_date(s: &[u8]) -> Option<i32> {
+#[cfg(test)]
+fn parse_date(s: &[u8]) -> Option<i32> {
     if s.len() != 10 {
         return None;
     }
@@ -551,8 +653,8 @@ pub fn parse_date(s: &[u8]) -> Option<i32> {
 /// string_to_datetime(&Utc, s).timestamp_micros() gives. None for anything else
 /// (offsets, leap seconds, other forms).
 #[inline]
-pub fn parse_timestamp_micros(s: &[u8]) -> Option<i64> {
-    let days = date_prefix(s)?;
+fn parse_timestamp_micros(s: &[u8], dates: &mut DateCache) -> Option<i64> {
+    let days = dates.days(s)?;
     if s.len() == 10 {
         return Some(days * 86_400_000_000);
     }
@@ -599,15 +701,17 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
+/// Days since 1970-01-01 of a proleptic Gregorian date of year 0 to 9999 (H. Hinnant's
+/// days_from_civil, on years shifted by 400 so that every quotient is unsigned).
+#[inline]
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let y = year + 400 - u32::from(month <= 2);
+    let era = y / 400;
     let yoe = y - era * 400;
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    i64::from(era * 146_097 + doe) - 146_097 - 719_468
 }
 
 #[cfg(test)]
@@ -696,8 +800,10 @@ mod tests {
     fn timestamps_match_arrow() {
         let mut rng = Rng(3);
         let reference = |s: &str| timestamp_micros(s);
+        let mut shared = DateCache::default();
         for _ in 0..300_000 {
-            let (y, mo) = (rng.below(10_000), 1 + rng.below(12));
+            // Runs of one day, as in a file sorted by time.
+            let (y, mo) = if rng.below(4) == 0 { (2026, 1) } else { (rng.below(10_000), 1 + rng.below(12)) };
             let d = 1 + rng.below(31);
             let (h, mi, sec) = (rng.below(24), rng.below(60), rng.below(60));
             let sep = ["T", "t", " "][rng.below(3) as usize];
@@ -710,21 +816,23 @@ mod tests {
             };
             let zone = ["", "Z", "z"][rng.below(3) as usize];
             let s = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}:{sec:02}{frac}{zone}");
-            let ours = parse_timestamp_micros(s.as_bytes());
+            let ours = parse_timestamp_micros(s.as_bytes(), &mut DateCache::default());
             // Ours is None only for an invalid day, "." with no digits or more than 9
             // digits (all left to string_to_datetime).
             match ours {
                 Some(v) => assert_eq!(Some(v), reference(&s), "{s}"),
                 None => assert!(frac == "." || frac.len() > 10 || NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32).is_none(), "{s}"),
             }
+            // The same through a cache shared by every value (as a column uses it).
+            assert_eq!(parse_timestamp_micros(s.as_bytes(), &mut shared), ours, "{s}");
             let date = &s[..10];
-            assert_eq!(parse_timestamp_micros(date.as_bytes()).or_else(|| reference(date)), reference(date), "{date}");
+            assert_eq!(parse_timestamp_micros(date.as_bytes(), &mut DateCache::default()).or_else(|| reference(date)), reference(date), "{date}");
         }
         for s in [
             "2026-01-01T00:00:15.123Z", "1969-12-31T23:59:59.999999Z", "1969-12-31T23:59:59.9999999Z", "0000-01-01T00:00:00Z",
             "9999-12-31T23:59:59.999999999z", "2024-02-29 12:00:00", "1970-01-01T00:00:00.000001",
         ] {
-            assert_eq!(parse_timestamp_micros(s.as_bytes()), reference(s), "{s}");
+            assert_eq!(parse_timestamp_micros(s.as_bytes(), &mut DateCache::default()), reference(s), "{s}");
             assert!(reference(s).is_some());
         }
         // Left to string_to_datetime.
@@ -733,7 +841,7 @@ mod tests {
             "2026-01-01T000015", "2026-01-01T00:00:15.Z", "2026-01-01T00:00:15ZZ", "2026-01-01X00:00:15", "2026-01-01T24:00:00",
             "2026-01-01T00:60:00", "2026-02-30T00:00:00", "2026-01-01T00:00", " 2026-01-01T00:00:00",
         ] {
-            assert_eq!(parse_timestamp_micros(s.as_bytes()), None, "{s}");
+            assert_eq!(parse_timestamp_micros(s.as_bytes(), &mut DateCache::default()), None, "{s}");
         }
     }
 
