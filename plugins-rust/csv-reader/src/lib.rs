@@ -130,6 +130,7 @@ fn log_stats(stream: &str, s: &read::Stats) {
             ("batches".into(), s.batches.to_string()),
             ("ipc_bytes".into(), s.bytes.to_string()),
             ("parse_ms".into(), ms(s.parse)),
+            ("file_read_ms".into(), ms(s.read)),
             ("filter_ms".into(), ms(s.filter)),
             ("encode_ms".into(), ms(s.encode)),
             ("fallback_batches".into(), s.fallback_batches.to_string()),

@@ -78,6 +78,8 @@ pub struct Stats {
     pub parse: Duration,
     pub filter: Duration,
     pub encode: Duration,
+    /// Time in file reads (part of `parse`).
+    pub read: Duration,
     /// Batches the fast path handed to arrow-csv (see FileReader).
     pub fallback_batches: usize,
 }
@@ -228,6 +230,7 @@ impl Extraction {
     fn finish_file(&mut self) -> Result<()> {
         let (task, reader) = self.current.take().expect("a current file");
         self.stats.fallback_batches += reader.fallback_batches;
+        self.stats.read += reader.input.read_time;
         if let Mode::Files(seen) = &mut self.mode {
             seen.insert(task.path, task.mtime_ns);
             let state = checkpoint::files_json(seen);
@@ -285,11 +288,13 @@ struct Input {
     start: usize,
     end: usize,
     eof: bool,
+    /// Time spent in reads.
+    read_time: Duration,
 }
 
 impl Input {
     fn new(file: File, capacity: usize) -> Input {
-        Input { source: PositionalReader::new(file), buf: vec![0; capacity.max(1)], start: 0, end: 0, eof: false }
+        Input { source: PositionalReader::new(file), buf: vec![0; capacity.max(1)], start: 0, end: 0, eof: false, read_time: Duration::ZERO }
     }
 
     fn data(&self) -> &[u8] {
@@ -317,7 +322,9 @@ impl Input {
         if self.end == self.buf.len() {
             self.buf.resize(self.buf.len() * 2, 0);
         }
+        let started = Instant::now();
         let n = self.source.read(&mut self.buf[self.end..])?;
+        self.read_time += started.elapsed();
         self.end += n;
         self.eof = n == 0;
         Ok(n > 0)
