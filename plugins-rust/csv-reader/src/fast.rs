@@ -79,7 +79,6 @@ pub struct Scanner {
     /// The slot the current row's line end must land in.
     row_end: usize,
     rows: usize,
-    line_start: usize,
     /// Next byte to scan.
     pos: usize,
     /// The previous block ended with a CR: the next byte must be LF.
@@ -99,7 +98,6 @@ impl Scanner {
             k: 1,
             row_end: ncol,
             rows: 0,
-            line_start: 0,
             pos: 0,
             pending_cr: false,
             non_ascii: false,
@@ -109,7 +107,8 @@ impl Scanner {
     /// Starts a batch of at most `target` rows.
     pub fn reset(&mut self, target: usize) {
         self.target = target;
-        let slots = 1 + target * self.ncol;
+        // A slot per field, and a block's worth after them (see block()).
+        let slots = 1 + target * self.ncol + BLOCK;
         if self.seps.len() != slots {
             self.seps = vec![0; slots];
         }
@@ -117,7 +116,6 @@ impl Scanner {
         self.k = 1;
         self.row_end = self.ncol;
         self.rows = 0;
-        self.line_start = 0;
         self.pos = 0;
         self.pending_cr = false;
         self.non_ascii = false;
@@ -157,8 +155,9 @@ impl Scanner {
             return Step::Fallback;
         }
         // A last line without a line end.
-        if self.line_start < bytes.len() {
-            if let Some(step) = self.line_end(bytes.len(), bytes) {
+        let line_start = self.seps[self.row_end - self.ncol].wrapping_add(1) as usize;
+        if line_start < bytes.len() {
+            if let Some(step) = self.last_line(bytes.len(), bytes) {
                 return step;
             }
         }
@@ -189,45 +188,62 @@ impl Scanner {
             }
             self.pending_cr = cr >> 63 != 0;
         }
-        let newline = m.newline;
-        let mut structural = m.delimiter | newline;
-        while structural != 0 {
-            let i = structural.trailing_zeros();
-            structural &= structural - 1;
-            let at = base + i as usize;
-            if newline & (1 << i) != 0 {
-                if let Some(step) = self.line_end(at, bytes) {
-                    return Some(step);
-                }
-            } else {
-                if self.k >= self.row_end {
-                    return Some(Step::Fallback); // more fields than the header
-                }
-                self.seps[self.k] = at as u32;
-                self.k += 1;
+        // Every delimiter and line end goes to the next slots (a block holds at most 64,
+        // and seps has that much room after the batch's last slot) ...
+        let structural = m.delimiter | m.newline;
+        let k0 = self.k;
+        let out: &mut [u32; BLOCK] = (&mut self.seps[k0..k0 + BLOCK]).try_into().expect("a block of slots");
+        let mut bits = structural;
+        let mut j = 0;
+        while bits != 0 {
+            out[j & (BLOCK - 1)] = (base + bits.trailing_zeros() as usize) as u32;
+            bits &= bits - 1;
+            j += 1;
+        }
+        // ... then each line end must have landed in its row's last slot.
+        let mut newlines = m.newline;
+        while newlines != 0 {
+            let i = newlines.trailing_zeros();
+            newlines &= newlines - 1;
+            let slot = k0 + (structural & ((1u64 << i) - 1)).count_ones() as usize;
+            if slot != self.row_end {
+                return Some(Step::Fallback); // fewer or more fields than the header, or an empty line
             }
+            self.k = slot + 1;
+            if let Some(step) = self.row_done(base + i as usize, bytes) {
+                return Some(step);
+            }
+        }
+        self.k = k0 + j;
+        if self.k > self.row_end {
+            return Some(Step::Fallback); // more fields than the header
         }
         None
     }
 
-    /// A line ends at `at` (its LF, or the end of the input).
-    #[inline(always)]
-    fn line_end(&mut self, at: usize, bytes: &[u8]) -> Option<Step> {
+    /// The last line ends at the end of the input, without a line end.
+    fn last_line(&mut self, at: usize, bytes: &[u8]) -> Option<Step> {
         if self.k != self.row_end {
-            return Some(Step::Fallback); // fewer fields than the header, or an empty line
-        }
-        if self.ncol == 1 {
-            // One column: an empty line would be a null here but is skipped by arrow-csv.
-            let cr = at > self.line_start && bytes[at - 1] == b'\r';
-            if at - usize::from(cr) == self.line_start {
-                return Some(Step::Fallback);
-            }
+            return Some(Step::Fallback); // fewer fields than the header
         }
         self.seps[self.k] = at as u32;
         self.k += 1;
+        self.row_done(at, bytes)
+    }
+
+    /// Row `rows` ended at `at` (its LF, or the end of the input), in slot row_end.
+    #[inline(always)]
+    fn row_done(&mut self, at: usize, bytes: &[u8]) -> Option<Step> {
+        if self.ncol == 1 {
+            // One column: an empty line would be a null here but is skipped by arrow-csv.
+            let line_start = self.seps[self.row_end - 1].wrapping_add(1) as usize;
+            let cr = at > line_start && bytes[at - 1] == b'\r';
+            if at - usize::from(cr) == line_start {
+                return Some(Step::Fallback);
+            }
+        }
         self.row_end += self.ncol;
         self.rows += 1;
-        self.line_start = at + 1;
         if self.rows == self.target {
             return Some(Step::Done { rows: self.rows, len: (at + 1).min(bytes.len()) });
         }
