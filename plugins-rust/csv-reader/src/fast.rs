@@ -347,12 +347,14 @@ pub fn decode_columns(bytes: &[u8], seps: &[u32], rows: usize, ncol: usize, colu
 
 #[inline(never)]
 fn int64_column(fields: &Fields<'_>) -> Option<ArrayRef> {
-    primitive::<Int64Type>(fields, |s| parse_i64(s).or_else(|| Int64Type::parse(as_str(s))))
+    let bytes = fields.bytes;
+    primitive::<Int64Type>(fields, |s| parse_i64_in(bytes, s).or_else(|| Int64Type::parse(as_str(s))))
 }
 
 #[inline(never)]
 fn float64_column(fields: &Fields<'_>) -> Option<ArrayRef> {
-    primitive::<Float64Type>(fields, |s| parse_f64(s).or_else(|| Float64Type::parse(as_str(s))))
+    let bytes = fields.bytes;
+    primitive::<Float64Type>(fields, |s| parse_f64_in(bytes, s).or_else(|| Float64Type::parse(as_str(s))))
 }
 
 #[inline(never)]
@@ -542,15 +544,21 @@ fn as_str(s: &[u8]) -> &str {
     unsafe { std::str::from_utf8_unchecked(s) }
 }
 
-/// arrow-csv's boolean rule.
+/// arrow-csv's boolean rule: "true" or "false" in any case (eq_ignore_ascii_case).
+/// OR-ing 0x20 into a byte gives a lowercase letter only from that letter in either
+/// case, so one 4-byte compare does it.
 #[inline]
 pub fn parse_bool(s: &[u8]) -> Option<bool> {
-    if s.eq_ignore_ascii_case(b"false") {
-        Some(false)
-    } else if s.eq_ignore_ascii_case(b"true") {
-        Some(true)
-    } else {
-        None
+    const TRUE: u32 = u32::from_le_bytes(*b"true");
+    const FALS: u32 = u32::from_le_bytes(*b"fals");
+    if s.len() < 4 {
+        return None;
+    }
+    let head = u32::from_le_bytes([s[0], s[1], s[2], s[3]]) | 0x2020_2020;
+    match s.len() {
+        4 if head == TRUE => Some(true),
+        5 if head == FALS && s[4] | 0x20 == b'e' => Some(false),
+        _ => None,
     }
 }
 
@@ -578,6 +586,58 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
         v = v * 10 + i64::from(d);
     }
     Some(if neg { -v } else { v })
+}
+
+/// parse_i64 of a field `s` inside `bytes`: 4 to 16 digits are read 8 at a time from
+/// the 8 bytes ending where they end (the bytes before a field are the batch's too).
+#[inline(always)]
+fn parse_i64_in(bytes: &[u8], s: &[u8]) -> Option<i64> {
+    let neg = s[0] == b'-';
+    let n = s.len() - usize::from(neg);
+    let end = s.as_ptr() as usize - bytes.as_ptr() as usize + s.len();
+    let v = match n {
+        // (A short number is quicker by the byte loop.)
+        4..=8 if end >= 8 => digits8(window(bytes, end), n)?,
+        9..=16 if end >= 16 => digits8(window(bytes, end - 8), n - 8)? * 100_000_000 + digits8(window(bytes, end), 8)?,
+        _ => return parse_i64(s),
+    };
+    let v = v as i64;
+    Some(if neg { -v } else { v })
+}
+
+/// The 8 bytes of `bytes` ending at `end` (>= 8), little-endian: the last byte is the top one.
+#[inline(always)]
+fn window(bytes: &[u8], end: usize) -> u64 {
+    u64::from_le_bytes(bytes[end - 8..end].try_into().expect("8 bytes"))
+}
+
+/// The value of the ASCII digits in the top `n` (1 to 8) bytes of `w`; None if one of
+/// them is not a digit. The bytes below count as leading zeros.
+#[inline(always)]
+fn digits8(w: u64, n: usize) -> Option<u64> {
+    debug_assert!((1..=8).contains(&n));
+    let below = if n == 8 { 0 } else { u64::MAX >> (8 * n) };
+    let v = (w & !below) | (0x3030_3030_3030_3030 & below);
+    // Every byte 0x30..=0x39: its high nibble is 3, and still is after adding 6 (a byte
+    // that carries into the next one has a high nibble of F, so fails the first test).
+    if (v & 0xF0F0_F0F0_F0F0_F0F0) | ((v.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4) != 0x3333_3333_3333_3333 {
+        return None;
+    }
+    Some(eight_digits(v))
+}
+
+/// Eight ASCII digits (the first in the lowest byte) as a number (as core's float
+/// parser does it: pairs, then fours, then the eight, by multiplications).
+#[inline(always)]
+fn eight_digits(v: u64) -> u64 {
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    const MUL1: u64 = 0x000F_4240_0000_0064; // 100 + (1_000_000 << 32)
+    const MUL2: u64 = 0x0000_2710_0000_0001; // 1 + (10_000 << 32)
+    let v = v - 0x3030_3030_3030_3030;
+    let v = v * 10 + (v >> 8);
+    let v1 = (v & MASK).wrapping_mul(MUL1);
+    let v2 = ((v >> 16) & MASK).wrapping_mul(MUL2);
+    u64::from((v1.wrapping_add(v2) >> 32) as u32)
 }
 
 const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -630,6 +690,38 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
     if int_digits + frac > 15 {
         return None;
     }
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
+/// parse_f64 of a field `s` inside `bytes`: a field of at most 8 bytes (sign aside) is
+/// read as one 8-byte word ending where it ends; the dot is found and squeezed out, and
+/// the digits left are read at once.
+#[inline(always)]
+fn parse_f64_in(bytes: &[u8], s: &[u8]) -> Option<f64> {
+    let neg = s[0] == b'-';
+    let n = s.len() - usize::from(neg);
+    let end = s.as_ptr() as usize - bytes.as_ptr() as usize + s.len();
+    if !(1..=8).contains(&n) || end < 8 {
+        return parse_f64(s);
+    }
+    let below = if n == 8 { 0 } else { u64::MAX >> (8 * n) };
+    let v = (window(bytes, end) & !below) | (0x3030_3030_3030_3030 & below);
+    // The lowest '.' byte (the lowest zero byte of v ^ "........" is found exactly).
+    let x = v ^ 0x2E2E_2E2E_2E2E_2E2E;
+    let dots = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
+    let (m, frac) = if dots == 0 {
+        (digits8(v, 8)?, 0)
+    } else {
+        let p = dots.trailing_zeros() as usize / 8;
+        // A digit on each side of the dot.
+        if p <= 8 - n || p >= 7 {
+            return None;
+        }
+        let lower = v & ((1u64 << (8 * p)) - 1);
+        let upper = v & !((1u64 << (8 * (p + 1))) - 1);
+        (digits8(upper | (lower << 8) | 0x30, 8)?, 7 - p)
+    };
     let v = m as f64 / POW10[frac];
     Some(if neg { -v } else { v })
 }
@@ -788,6 +880,50 @@ mod tests {
         }
     }
 
+    /// The word-at-a-time parsers give what the byte loops give, whatever precedes the field.
+    #[test]
+    fn word_parsers_match_byte_loops() {
+        let mut rng = Rng(6);
+        let context = b"0123456789.,-\n ab\r";
+        let chars = b"0123456789012345678901234567890123456789.-e+ x";
+        for i in 0..400_000 {
+            let mut buf: Vec<u8> = (0..rng.below(20)).map(|_| context[rng.below(context.len() as u64) as usize]).collect();
+            let start = buf.len();
+            let len = 1 + rng.below(if i % 2 == 0 { 10 } else { 19 }) as usize;
+            if i % 3 == 0 {
+                // Well-formed numbers most of the time.
+                let int = 1 + rng.below(len as u64) as usize;
+                let frac = rng.below(4) as usize;
+                if rng.below(3) == 0 {
+                    buf.push(b'-');
+                }
+                buf.extend(rng.digits(int).bytes());
+                if frac > 0 {
+                    buf.push(b'.');
+                    buf.extend(rng.digits(frac).bytes());
+                }
+            } else {
+                buf.extend((0..len).map(|_| chars[rng.below(chars.len() as u64) as usize]));
+            }
+            let field = &buf[start..];
+            assert_eq!(parse_i64_in(&buf, field), parse_i64(field), "{:?}", String::from_utf8_lossy(field));
+            assert_eq!(
+                parse_f64_in(&buf, field).map(f64::to_bits),
+                parse_f64(field).map(f64::to_bits),
+                "{:?}",
+                String::from_utf8_lossy(field)
+            );
+        }
+        for n in 1..=8 {
+            for _ in 0..10_000 {
+                let text = rng.digits(n);
+                let mut w = [b'x'; 8];
+                w[8 - n..].copy_from_slice(text.as_bytes());
+                assert_eq!(digits8(u64::from_le_bytes(w), n), Some(text.parse().unwrap()), "{text}");
+            }
+        }
+    }
+
     #[test]
     fn civil_days_match_chrono() {
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
@@ -866,8 +1002,27 @@ mod tests {
         for (s, v) in [("true", Some(true)), ("TRUE", Some(true)), ("tRuE", Some(true)), ("false", Some(false)), ("False", Some(false))] {
             assert_eq!(parse_bool(s.as_bytes()), v);
         }
-        for s in ["", "1", "0", "t", "f", "yes", " true", "true "] {
+        for s in ["", "1", "0", "t", "f", "yes", " true", "true ", "tru", "fals"] {
             assert_eq!(parse_bool(s.as_bytes()), None, "{s}");
+        }
+        // arrow-csv's rule, for every byte in every position of "true" and "false".
+        let reference = |s: &[u8]| {
+            if s.eq_ignore_ascii_case(b"false") {
+                Some(false)
+            } else if s.eq_ignore_ascii_case(b"true") {
+                Some(true)
+            } else {
+                None
+            }
+        };
+        for word in [&b"true"[..], b"false", b"TRUE", b"FALSE"] {
+            for i in 0..word.len() {
+                for b in 0..=255u8 {
+                    let mut w = word.to_vec();
+                    w[i] = b;
+                    assert_eq!(parse_bool(&w), reference(&w), "{w:?}");
+                }
+            }
         }
     }
 
@@ -978,5 +1133,41 @@ mod tests {
         scanner.reset(5);
         assert_eq!(scanner.scan("é,ü\n".as_bytes(), true), Step::Done { rows: 1, len: 6 });
         assert!(scanner.non_ascii);
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    //! `CSV_BENCH_FILE=orders.csv cargo test --release -p csv-reader fast::bench -- --ignored --nocapture`:
+    //! native time of the scan and of each column of the orders benchmark file.
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    #[ignore]
+    fn orders_columns() {
+        let Ok(path) = std::env::var("CSV_BENCH_FILE") else { return };
+        let data = std::fs::read(path).unwrap();
+        let body = &data[data.iter().position(|&b| b == b'\n').unwrap() + 1..];
+        let kinds = [Kind::Int64, Kind::Utf8, Kind::Utf8, Kind::Int64, Kind::Float64, Kind::Timestamp, Kind::Boolean, Kind::Utf8];
+        for _ in 0..3 {
+            let mut scanner = Scanner::new(b',', 8);
+            let (mut scan, mut cols) = (Duration::ZERO, [Duration::ZERO; 8]);
+            let mut at = 0;
+            while at < body.len() {
+                let t = Instant::now();
+                scanner.reset(32_768);
+                let Step::Done { rows, len } = scanner.scan(&body[at..], true) else { panic!() };
+                scan += t.elapsed();
+                for (c, kind) in kinds.iter().enumerate() {
+                    let t = Instant::now();
+                    decode_columns(&body[at..at + len], scanner.seps(), rows, 8, &[(c, *kind)]).unwrap();
+                    cols[c] += t.elapsed();
+                }
+                at += len;
+            }
+            let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e3);
+            println!("scan {}  columns {:?}  total {}", ms(scan), cols.map(ms), ms(scan + cols.iter().sum::<Duration>()));
+        }
     }
 }
