@@ -175,18 +175,21 @@ impl Scanner {
             self.pending_cr = false;
         }
         if m.special != 0 {
-            // A quote, a byte >= 0x80 or a CR: quotes fall back; a CR must end a line (CRLF).
-            let (quote, cr, high) = special_masks(block);
+            // A quote or a byte >= 0x80: quotes fall back, other bytes need a UTF-8 check.
+            let (quote, high) = special_masks(block);
             if quote != 0 {
                 return Some(Step::Fallback);
             }
             if high != 0 {
                 self.non_ascii = true;
             }
-            if cr & !(m.newline >> 1) & !(1 << 63) != 0 {
+        }
+        if m.cr != 0 {
+            // A CR must end a line (CRLF): the next byte is LF, maybe in the next block.
+            if m.cr & !(m.newline >> 1) & !(1 << 63) != 0 {
                 return Some(Step::Fallback);
             }
-            self.pending_cr = cr >> 63 != 0;
+            self.pending_cr = m.cr >> 63 != 0;
         }
         // Every delimiter and line end goes to the next slots (a block holds at most 64,
         // and seps has that much room after the batch's last slot) ...
@@ -254,7 +257,8 @@ impl Scanner {
 struct Masks {
     delimiter: u64,
     newline: u64,
-    /// Quote, CR or a byte >= 0x80.
+    cr: u64,
+    /// A quote or a byte >= 0x80.
     special: u64,
 }
 
@@ -263,16 +267,16 @@ struct Masks {
 fn masks(block: &[u8; BLOCK], delimiter: u8) -> Masks {
     use core::arch::wasm32::*;
     let (d, n, q, r) = (u8x16_splat(delimiter), u8x16_splat(b'\n'), u8x16_splat(b'"'), u8x16_splat(b'\r'));
-    let (mut delim, mut newline, mut special) = (0u64, 0u64, 0u64);
+    let (mut delim, mut newline, mut cr, mut special) = (0u64, 0u64, 0u64, 0u64);
     for j in 0..BLOCK / 16 {
         // SAFETY: the block holds 64 bytes; v128_load has no alignment requirement.
         let v = unsafe { v128_load(block.as_ptr().add(16 * j).cast::<v128>()) };
         delim |= (u8x16_bitmask(u8x16_eq(v, d)) as u64) << (16 * j);
         newline |= (u8x16_bitmask(u8x16_eq(v, n)) as u64) << (16 * j);
-        let s = v128_or(v128_or(u8x16_eq(v, q), u8x16_eq(v, r)), v);
-        special |= (u8x16_bitmask(s) as u64) << (16 * j);
+        cr |= (u8x16_bitmask(u8x16_eq(v, r)) as u64) << (16 * j);
+        special |= (u8x16_bitmask(v128_or(u8x16_eq(v, q), v)) as u64) << (16 * j);
     }
-    Masks { delimiter: delim, newline, special }
+    Masks { delimiter: delim, newline, cr, special }
 }
 
 #[cfg(all(target_arch = "x86_64", not(all(target_arch = "wasm32", target_feature = "simd128"))))]
@@ -287,40 +291,57 @@ fn masks(block: &[u8; BLOCK], delimiter: u8) -> Masks {
             _mm_set1_epi8(b'"' as i8),
             _mm_set1_epi8(b'\r' as i8),
         );
-        let (mut delim, mut newline, mut special) = (0u64, 0u64, 0u64);
+        let (mut delim, mut newline, mut cr, mut special) = (0u64, 0u64, 0u64, 0u64);
         for j in 0..BLOCK / 16 {
             let v = _mm_loadu_si128(block.as_ptr().add(16 * j).cast::<__m128i>());
             delim |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)) as u32 as u64) << (16 * j);
             newline |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, n)) as u32 as u64) << (16 * j);
-            let s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, r)), v);
-            special |= (_mm_movemask_epi8(s) as u32 as u64) << (16 * j);
+            cr |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, r)) as u32 as u64) << (16 * j);
+            special |= (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), v)) as u32 as u64) << (16 * j);
         }
-        Masks { delimiter: delim, newline, special }
+        Masks { delimiter: delim, newline, cr, special }
     }
 }
 
 #[cfg(not(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64")))]
 #[inline(always)]
 fn masks(block: &[u8; BLOCK], delimiter: u8) -> Masks {
-    let (mut delim, mut newline, mut special) = (0u64, 0u64, 0u64);
+    let (mut delim, mut newline, mut cr, mut special) = (0u64, 0u64, 0u64, 0u64);
     for (i, &b) in block.iter().enumerate() {
         delim |= u64::from(b == delimiter) << i;
         newline |= u64::from(b == b'\n') << i;
-        special |= u64::from(b == b'"' || b == b'\r' || b >= 0x80) << i;
+        cr |= u64::from(b == b'\r') << i;
+        special |= u64::from(b == b'"' || b >= 0x80) << i;
     }
-    Masks { delimiter: delim, newline, special }
+    Masks { delimiter: delim, newline, cr, special }
 }
 
-/// (quotes, CRs, bytes >= 0x80) of a block; only for the rare blocks that hold any.
+/// (quotes, bytes >= 0x80) of a block: only for the blocks that hold any.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(never)]
-fn special_masks(block: &[u8; BLOCK]) -> (u64, u64, u64) {
-    let (mut quote, mut cr, mut high) = (0u64, 0u64, 0u64);
+fn special_masks(block: &[u8; BLOCK]) -> (u64, u64) {
+    use core::arch::wasm32::*;
+    let q = u8x16_splat(b'"');
+    let (mut quote, mut high) = (0u64, 0u64);
+    for j in 0..BLOCK / 16 {
+        // SAFETY: as in masks().
+        let v = unsafe { v128_load(block.as_ptr().add(16 * j).cast::<v128>()) };
+        quote |= (u8x16_bitmask(u8x16_eq(v, q)) as u64) << (16 * j);
+        high |= (u8x16_bitmask(v) as u64) << (16 * j);
+    }
+    (quote, high)
+}
+
+/// (quotes, bytes >= 0x80) of a block: only for the blocks that hold any.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(never)]
+fn special_masks(block: &[u8; BLOCK]) -> (u64, u64) {
+    let (mut quote, mut high) = (0u64, 0u64);
     for (i, &b) in block.iter().enumerate() {
         quote |= u64::from(b == b'"') << i;
-        cr |= u64::from(b == b'\r') << i;
         high |= u64::from(b >= 0x80) << i;
     }
-    (quote, cr, high)
+    (quote, high)
 }
 
 /// The projected columns of a scanned batch: `columns` holds (file column, kind) in
@@ -1038,13 +1059,13 @@ mod tests {
             }
             let delimiter = [b',', b';', b'\t', b' '][rng.below(4) as usize];
             let m = masks(&block, delimiter);
-            let (quote, cr, high) = special_masks(&block);
+            let (quote, high) = special_masks(&block);
             for (i, &b) in block.iter().enumerate() {
                 assert_eq!(m.delimiter >> i & 1 == 1, b == delimiter);
                 assert_eq!(m.newline >> i & 1 == 1, b == b'\n');
-                assert_eq!(m.special >> i & 1 == 1, b == b'"' || b == b'\r' || b >= 0x80);
+                assert_eq!(m.cr >> i & 1 == 1, b == b'\r');
+                assert_eq!(m.special >> i & 1 == 1, b == b'"' || b >= 0x80);
                 assert_eq!(quote >> i & 1 == 1, b == b'"');
-                assert_eq!(cr >> i & 1 == 1, b == b'\r');
                 assert_eq!(high >> i & 1 == 1, b >= 0x80);
             }
         }

@@ -7,14 +7,15 @@
 //! scans, and parses the stream's columns straight into Arrow arrays with arrow-csv's
 //! value rules. When a batch holds anything it does not decode exactly like arrow-csv
 //! (a quote, a lone CR, an empty line, a row with the wrong field count, invalid UTF-8,
-//! a value arrow_cast refuses), nothing is consumed and that batch is decoded by an
-//! arrow-csv Decoder of its own instead. Records are independent and batches keep
+//! a value arrow_cast refuses), nothing is consumed and that batch is decoded by the
+//! file's fallback arrow-csv Decoder instead. Records are independent and batches keep
 //! arrow-csv's boundaries (every `batch_rows` records), so the output is the same
-//! either way, batch for batch. An arrow-csv error in such a batch is reported as
-//! reading the whole file with one arrow-csv decoder reports it (reference_error:
-//! the rows before are read again, so the line numbers and message are unchanged).
-//! The header is skipped by csv-core, as arrow-csv skips it. Delimiters the fast path
-//! does not take (a quote, CR, LF, NUL, non-ASCII) read the file with arrow-csv alone.
+//! either way, batch for batch. The fallback decoder only sees some of the rows, so an
+//! arrow-csv error is reported as reading the whole file with one arrow-csv decoder
+//! reports it (reference_error: the rows before are read again, so the line numbers
+//! and message are unchanged). The header is skipped by csv-core, as arrow-csv skips
+//! it. Delimiters the fast path does not take (a quote, CR, LF, NUL, non-ASCII) read
+//! the file with arrow-csv alone, as before.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
@@ -259,8 +260,9 @@ enum Source {
 /// How a file's batches are decoded.
 enum Decoding {
     /// The fast path batch by batch (`header_pending` until the header is skipped),
-    /// arrow-csv for the batches it hands back.
-    Fast { scanner: Scanner, columns: Vec<(usize, Kind)>, header_pending: bool },
+    /// arrow-csv (`fallback`, without the header) for the batches it hands back. Every
+    /// such batch starts at a record, as the decoder expects after its last batch.
+    Fast { scanner: Scanner, columns: Vec<(usize, Kind)>, header_pending: bool, fallback: Option<Decoder> },
     /// arrow-csv alone, one decoder for the whole file: when the fast path cannot apply
     /// (a delimiter it does not handle), and to reproduce an error's exact message.
     Arrow(Decoder),
@@ -429,7 +431,7 @@ impl FileReader {
         let projection = (projection.len() != header.len()).then_some(projection);
         let fast_ok = options.fast && !header.is_empty() && delimiter != 0 && delimiter < 0x80 && !matches!(delimiter, b'"' | b'\r' | b'\n');
         let decoding = match fast_columns {
-            Some(columns) if fast_ok => Decoding::Fast { scanner: Scanner::new(delimiter, header.len()), columns, header_pending: config.has_header },
+            Some(columns) if fast_ok => Decoding::Fast { scanner: Scanner::new(delimiter, header.len()), columns, header_pending: config.has_header, fallback: None },
             _ => Decoding::Arrow(arrow_decoder(&parse_schema, projection.as_ref(), config, config.has_header)),
         };
         let file = File::open(path).map_err(|e| Error::config("FILE_NOT_FOUND", format!("{path}: cannot open: {e}")))?;
@@ -486,7 +488,7 @@ impl FileReader {
     /// The next batch by the fast path, or Fallback (nothing consumed) when arrow-csv
     /// must decode it.
     fn decode_fast(&mut self) -> Result<FastOutcome> {
-        let Decoding::Fast { scanner, columns, header_pending } = &mut self.decoding else {
+        let Decoding::Fast { scanner, columns, header_pending, .. } = &mut self.decoding else {
             return Ok(FastOutcome::Fallback);
         };
         let input = &mut self.input;
@@ -527,24 +529,30 @@ impl FileReader {
         }
     }
 
-    /// The next batch by a decoder of its own (arrow-csv numbers its lines from the
-    /// batch's first row, so its errors are reproduced by reference_error).
+    /// The next batch by the file's fallback decoder (made on first use, and kept: its
+    /// buffers are reused). Its line numbers count only the rows it decoded, so its
+    /// errors are reported by reference_error.
     fn decode_arrow_batch(&mut self) -> Result<Option<Parsed>> {
-        let mut decoder = arrow_decoder(&self.parse_schema, self.projection.as_ref(), &self.config, false);
-        loop {
-            if self.input.start == self.input.end {
-                self.input.fill().map_err(|e| Error::io(&self.path, e))?;
+        let Decoding::Fast { fallback, .. } = &mut self.decoding else {
+            return Ok(None);
+        };
+        let decoder = fallback.get_or_insert_with(|| arrow_decoder(&self.parse_schema, self.projection.as_ref(), &self.config, false));
+        let input = &mut self.input;
+        let outcome = loop {
+            if input.start == input.end {
+                input.fill().map_err(|e| Error::io(&self.path, e))?;
             }
-            let decoded = match decoder.decode(self.input.data()) {
-                Ok(n) => n,
-                Err(e) => return Err(self.reference_error(e)),
-            };
-            self.input.consume(decoded);
-            if decoded == 0 || decoder.capacity() == 0 {
-                break;
+            match decoder.decode(input.data()) {
+                Ok(decoded) => {
+                    input.consume(decoded);
+                    if decoded == 0 || decoder.capacity() == 0 {
+                        break decoder.flush();
+                    }
+                }
+                Err(e) => break Err(e),
             }
-        }
-        match decoder.flush() {
+        };
+        match outcome {
             Ok(Some(b)) => Ok(Some((b.columns().to_vec(), b.num_rows()))),
             Ok(None) => Ok(None),
             Err(e) => Err(self.reference_error(e)),
@@ -844,6 +852,12 @@ mod tests {
         let (_, fallbacks) = check(&lf.replacen("id,name", "\"id\",\"name\"", 1), &orders());
         assert_eq!(fallbacks, 0, "a quoted header alone does not slow the rows");
         check(&lf.replacen("id,name", "\"id\nx\",\"name\"", 1), &orders());
+        // Fallback batches apart, one decoder for them: after a CRLF, after an LF.
+        let crlf = lf.replace('\n', "\r\n");
+        let (_, fallbacks) = check(&crlf.replacen("Grace", "\"Grace\"", 1).replacen("Edsger", "\"Edsger\"", 1), &orders());
+        assert_eq!(fallbacks, 2);
+        check(&lf.replacen("Grace", "\"Grace\"", 1).replacen("Edsger", "\"Edsger\"", 1), &orders());
+        check(&crlf.replacen("Ada", "\"Ada\"", 1).replacen("Grace", "\"Grace\"", 1).replacen("Alan", "\"Alan\"", 1), &orders());
     }
 
     #[test]
@@ -990,5 +1004,39 @@ mod tests {
         assert!(out.error.as_deref().unwrap().contains("line 152"), "{:?}", out.error);
         let (out, _) = check(&csv.replacen("\n150,", "\n\"1\n50\",", 1).replacen("\n170,", "\n170,1,", 1), &orders());
         assert!(out.error.is_some());
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    //! `CSV_BENCH_FILE=orders.csv cargo test --release -p csv-reader bench -- --ignored --nocapture`:
+    //! native timings of the orders benchmark file (all columns nullable, as bench/boundary).
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn orders_file() {
+        let Ok(path) = std::env::var("CSV_BENCH_FILE") else { return };
+        let columns = vec![
+            Column { name: "order_id".into(), ty: ColumnType::Integer, nullable: true },
+            Column { name: "customer".into(), ty: ColumnType::String, nullable: true },
+            Column { name: "product".into(), ty: ColumnType::String, nullable: true },
+            Column { name: "quantity".into(), ty: ColumnType::Integer, nullable: true },
+            Column { name: "price".into(), ty: ColumnType::Number, nullable: true },
+            Column { name: "ordered_at".into(), ty: ColumnType::Timestamp, nullable: true },
+            Column { name: "express".into(), ty: ColumnType::Boolean, nullable: true },
+            Column { name: "region".into(), ty: ColumnType::String, nullable: true },
+        ];
+        let schema = schema::arrow_schema(&columns);
+        let config = Config::parse(&format!(r#"{{"files":["{path}"]}}"#)).unwrap();
+        for fast in [true, false, true, false, true] {
+            let started = Instant::now();
+            let mut reader = FileReader::open_with(&path, &config, &columns, &schema, ReadOptions { fast, buffer: READ_BUFFER }).unwrap();
+            let mut rows = 0;
+            while let Some(b) = reader.read_batch().unwrap() {
+                rows += b.num_rows();
+            }
+            println!("fast {fast}: {rows} rows in {:.0} ms (reads {:.0} ms)", started.elapsed().as_secs_f64() * 1e3, reader.input.read_time.as_secs_f64() * 1e3);
+        }
     }
 }
