@@ -4,9 +4,9 @@
 //!
 //! Modules: config (the config and its JSON Schema), files (paths and wildcards),
 //! schema (column types: contract, inference, Arrow), read (the extraction), fast (the
-//! fast CSV decoder), cursor
-//! and checkpoint (incremental reads), ipc (encoding), error. This file only binds
-//! them to the WIT contract.
+//! fast CSV decoder read uses), positional (file reads), cursor and checkpoint
+//! (incremental reads), ipc (encoding), error. This file only binds them to the WIT
+//! contract.
 
 mod checkpoint;
 mod config;
