@@ -478,17 +478,13 @@ fn utf8_column(fields: &Fields<'_>) -> ArrayRef {
 }
 
 /// The last date seen in a column (most rows of a batch share their day).
+#[derive(Default)]
 struct DateCache {
     /// The date's 10 bytes as 8 + 2 (zeros never match: no date holds NUL bytes).
     key: (u64, u16),
     days: i64,
 }
 
-impl Default for DateCache {
-    fn default() -> Self {
-        DateCache { key: (0, 0), days: 0 }
-    }
-}
 
 impl DateCache {
     /// `YYYY-MM-DD` at the start of `s` (a valid date) as days since 1970-01-01.
@@ -824,7 +820,7 @@ fn parse_timestamp_micros(s: &[u8], dates: &mut DateCache) -> Option<i64> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         _ => 31,
     }
@@ -960,7 +956,7 @@ mod tests {
             for m in 1..=12 {
                 for day in 0..=32 {
                     let s = format!("{y:04}-{m:02}-{day:02}");
-                    assert_eq!(parse_date(s.as_bytes()), NaiveDate::from_ymd_opt(y as i32, m, day).map(|_| Date32Type::parse(&s).unwrap()), "{s}");
+                    assert_eq!(parse_date(s.as_bytes()), NaiveDate::from_ymd_opt(y, m, day).map(|_| Date32Type::parse(&s).unwrap()), "{s}");
                 }
             }
         }
