@@ -6,7 +6,8 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readF
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Encoding, ParquetFile, readSchema } from 'parquet-wasm/node';
+import { tableFromIPC } from 'apache-arrow';
+import { Encoding, ParquetFile, readParquet, readSchema } from 'parquet-wasm/node';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
 import { CSV_READER_MANIFEST, generateOrders, jobWorkspace, parquetFiles, readCsv, readRows } from '../helpers/job.js';
@@ -115,6 +116,34 @@ describe('CSV to Parquet', () => {
       expect(readFileSync(f).byteLength).toBeLessThan(3 * 0.05 * 2 ** 20);
     }
     expect(summary.streams[0]!.files.length).toBe(files.length);
+  });
+});
+
+describe('parallel encoding', () => {
+  const ids = (file: string) => Array.from(tableFromIPC(readParquet(readFileSync(file)).intoIPCStream()).getChild('order_id')!.toArray() as BigInt64Array, Number);
+  const run = async (rows: number, encoding_threads: number) => {
+    const ws = jobWorkspace(rows);
+    ws.writeJob({
+      source: { objects: ['orders'], files: ['data/orders.csv'], config: { batch_rows: 1000 } },
+      target: { connection: { local: { path: 'out' } }, row_group_rows: 1024, encoding_threads },
+    });
+    const summary = await runJob(ws.jobFile, { logger: quiet() });
+    return { files: parquetFiles(ws.out), summary };
+  };
+
+  it('spreads a stream past one row group over a file per encoder thread, each in source order, every row once', async () => {
+    const { files, summary } = await run(20_000, 2);
+    expect(files.map((f) => f.replace(/^.*\//, ''))).toEqual(['part-00000.parquet', 'part-00001.parquet']);
+    const [first, second] = files.map(ids);
+    for (const part of [first!, second!]) expect(part).toEqual([...part].sort((a, b) => a - b));
+    expect([...first!, ...second!].sort((a, b) => a - b)).toEqual(Array.from({ length: 20_000 }, (_, i) => i + 1));
+    expect(first!.length).toBeGreaterThan(second!.length); // the first file alone until a row group was written
+    expect(summary.streams[0]!.files.map((f) => f.rows).reduce((a, b) => a + b)).toBe(20_000);
+  });
+
+  it('keeps one file with one thread, and for a stream within one row group', async () => {
+    expect((await run(20_000, 1)).files).toHaveLength(1);
+    expect((await run(900, 2)).files).toHaveLength(1);
   });
 });
 

@@ -73,6 +73,11 @@ export const jobSchema = z
         parquet_target_size_mb: z.number().positive().default(128),
         /** Rows per Parquet row group: larger gives smaller files and faster writes, for more memory. */
         row_group_rows: z.number().int().min(1024).default(131_072),
+        /**
+         * Threads encoding Parquet (default: 2, or 1 on a single core). A stream larger than
+         * one row group is spread over this many files, encoded in parallel.
+         */
+        encoding_threads: z.number().int().min(1).max(16).optional(),
         partitioning: z.array(z.string()).default([]),
         config: z.record(z.string(), z.unknown()).default({}),
       })
@@ -92,7 +97,7 @@ export const jobSchema = z
     state: z.object({ backend: z.literal('file').default('file'), path: z.string().optional() }).strict().default({ backend: 'file' }),
     /** Bytes of batches waiting between reader and writer. */
     // A few reader batches: enough to keep reader and writer busy at once; more only costs memory.
-    queue_max_bytes: z.number().int().positive().default(32 * 2 ** 20),
+    queue_max_bytes: z.number().int().positive().default(8 * 2 ** 20),
     retries: z.object({ max_attempts: z.number().int().min(1).default(4), base_delay_ms: z.number().int().positive().default(500) }).strict().default({ max_attempts: 4, base_delay_ms: 500 }),
   })
   .strict();

@@ -1,9 +1,10 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { ContractObject } from '../contracts/index.js';
 import type { CommitRecord, CommittedFile, RunStaging, Target } from '../targets/target.js';
-import { ParquetEncoderThread } from '../writers/parquet/encoder-thread.js';
+import { ParquetEncoderThreads } from '../writers/parquet/encoder-thread.js';
 import { ParquetStreamWriter } from '../writers/parquet/parquet-writer.js';
 import type { Job } from '../config/job.js';
+import { availableParallelism } from 'node:os';
 
 /** Where a stream's validated batches go. */
 export interface StreamSink {
@@ -24,11 +25,11 @@ export interface RunOutput {
 
 /** The built-in path: Parquet files staged in a target, committed atomically. */
 export function parquetOutput(job: Job, target: Target, staging: RunStaging): RunOutput {
-  const encoder = new ParquetEncoderThread();
+  const encoders = new ParquetEncoderThreads(job.target.encoding_threads ?? defaultEncodingThreads());
   return {
     description: `Parquet on ${target.description}`,
     async openStream(stream, object) {
-      return new ParquetStreamWriter(encoder, staging, stream, {
+      return new ParquetStreamWriter(encoders, staging, stream, {
         compression: job.target.compression,
         targetSizeMb: job.target.parquet_target_size_mb,
         partitionBy: job.target.partitioning,
@@ -37,12 +38,15 @@ export function parquetOutput(job: Job, target: Target, staging: RunStaging): Ru
       });
     },
     async commit(record, applied) {
-      await encoder.terminate();
+      await encoders.terminate();
       await staging.commit(record, applied);
     },
     async abort() {
-      await encoder.terminate();
+      await encoders.terminate();
       await staging.abort();
     },
   };
 }
+
+/** Parquet encoder threads when the job does not say: two where there are two cores. */
+export const defaultEncodingThreads = (): number => Math.min(2, availableParallelism());

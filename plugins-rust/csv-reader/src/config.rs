@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-pub const DEFAULT_BATCH_ROWS: usize = 32_768;
+pub const DEFAULT_BATCH_ROWS: usize = 16_384;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,7 +106,7 @@ pub const CONFIG_SCHEMA: &str = r#"{
     },
     "delimiter": { "type": "string", "minLength": 1, "maxLength": 1, "default": "," },
     "has_header": { "type": "boolean", "default": true },
-    "batch_rows": { "type": "integer", "minimum": 1, "default": 32768 },
+    "batch_rows": { "type": "integer", "minimum": 1, "default": 16384 },
     "incremental": {
       "type": "object",
       "additionalProperties": false,

@@ -2,7 +2,7 @@ import { Table, tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StagedFile } from '../../targets/target.js';
-import { ParquetEncoderThread } from './encoder-thread.js';
+import { ParquetEncoderThread, ParquetEncoderThreads } from './encoder-thread.js';
 import type { ParquetFileOptions } from './writer-properties.js';
 
 /** A staged file in memory: the chunks in the order they were written. */
@@ -74,5 +74,25 @@ describe('ParquetEncoderThread', () => {
     await encoder.terminate();
     await expect(file.close()).rejects.toThrow();
     expect(() => encoder!.open(options, memoryFile('d.parquet'))).toThrow(/stopped/);
+  });
+});
+
+describe('ParquetEncoderThreads', () => {
+  it('starts a thread only when a file is given to it, and maps indices onto its size', async () => {
+    const threads = new ParquetEncoderThreads(2);
+    try {
+      expect(threads.at(0)).toBe(threads.at(2));
+      expect(threads.at(1)).not.toBe(threads.at(0));
+      // Two files on two threads at once, each complete.
+      const staged = [memoryFile('a.parquet'), memoryFile('b.parquet')];
+      const files = staged.map((s, i) => threads.at(i).open(options, s));
+      for (const [i, f] of files.entries()) await f.append(tableToIPC(tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), 'stream'), 1);
+      await Promise.all(files.map((f) => f.close()));
+      expect(staged.map((s) => Number(tableFromIPC(readParquet(s.bytes()).intoIPCStream()).getChild('id')!.get(0)))).toEqual([0, 1]);
+    } finally {
+      await threads.terminate();
+    }
+    await new ParquetEncoderThreads(3).terminate(); // none started: nothing to stop
+    expect(() => new ParquetEncoderThreads(0)).toThrow(/positive integer/);
   });
 });

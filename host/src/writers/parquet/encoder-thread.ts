@@ -5,7 +5,7 @@ import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
 import type { ParquetFileOptions } from './writer-properties.js';
 
 /** IPC bytes sent to the encoder and not yet taken by it, per file: bounds the memory between the threads. */
-const IN_FLIGHT_BYTES = 8 * 2 ** 20;
+const IN_FLIGHT_BYTES = 4 * 2 ** 20;
 
 /**
  * The main thread's side of the Parquet encoder thread: one worker per run encodes
@@ -48,6 +48,26 @@ export class ParquetEncoderThread {
   #fail(e: Error): void {
     this.#failure ??= e;
     for (const f of this.#files.values()) f.receive({ type: 'failed', file: -1, message: e.message });
+  }
+}
+
+/** A run's encoder threads, each started when a file is first given to it. */
+export class ParquetEncoderThreads {
+  readonly #threads: (ParquetEncoderThread | undefined)[];
+
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`encoder threads: ${size} is not a positive integer`);
+    this.#threads = new Array<ParquetEncoderThread | undefined>(size).fill(undefined);
+  }
+
+  /** Thread `i` (modulo the size). */
+  at(i: number): ParquetEncoderThread {
+    const k = i % this.size;
+    return (this.#threads[k] ??= new ParquetEncoderThread());
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.#threads.map((t) => t?.terminate()));
   }
 }
 

@@ -1,6 +1,6 @@
 import { RecordBatch, Table, Type, tableToIPC, type Schema } from 'apache-arrow';
 import type { CommittedFile, RunStaging } from '../../targets/target.js';
-import type { EncodedFile, ParquetEncoderThread } from './encoder-thread.js';
+import type { EncodedFile, ParquetEncoderThreads } from './encoder-thread.js';
 import { withSchema } from '../../arrow-ipc/with-schema.js';
 import { partitionBatch } from './partition.js';
 import type { ParquetCompression } from './writer-properties.js';
@@ -19,17 +19,24 @@ export interface ParquetWriterOptions {
 /**
  * The built-in writer: one stream's validated Arrow batches into Parquet files in the
  * run's staging area, rolled at the target size, one series per partition. Encoding
- * happens on the run's encoder thread.
+ * happens on the run's encoder threads. An unpartitioned stream larger than one row
+ * group is spread over one file per encoder thread, batches taking turns, so that the
+ * files are encoded in parallel (each file keeps its rows in source order); a smaller
+ * stream stays one file. Partition folders' files take the threads in turn.
  */
 export class ParquetStreamWriter {
+  /** Open files by lane and partition folder. */
   #open = new Map<string, EncodedFile>();
   #counters = new Map<string, number>();
   #done: CommittedFile[] = [];
   /** Parquet bytes per Arrow byte, learned from the files closed so far (a first guess until then). */
   #ratio = 0.35;
+  #rows = 0;
+  #turn = 0;
+  #opened = 0;
 
   constructor(
-    private readonly encoder: ParquetEncoderThread,
+    private readonly encoders: ParquetEncoderThreads,
     private readonly staging: RunStaging,
     private readonly stream: string,
     private readonly opts: ParquetWriterOptions,
@@ -42,43 +49,61 @@ export class ParquetStreamWriter {
    */
   async write(batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
     if (batch.numRows === 0) return;
-    if (this.opts.partitionBy.length === 0) return this.#append('', batch, ipc && withSchema(ipc, batch.schema));
-    for (const [folder, part] of partitionBatch(batch, this.opts.partitionBy)) await this.#append(folder, part);
+    if (this.opts.partitionBy.length === 0) return this.#append(this.#lane(batch.numRows), '', batch, ipc && withSchema(ipc, batch.schema));
+    for (const [folder, part] of partitionBatch(batch, this.opts.partitionBy)) await this.#append(0, folder, part);
   }
 
-  async #append(folder: string, batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
-    let file = this.#open.get(folder);
+  /** The parallel file a batch goes to: the first alone until a row group's worth is written, then each in turn. */
+  #lane(rows: number): number {
+    const lanes = this.encoders.size;
+    const lane = lanes === 1 || this.#rows < this.#rowGroupRows ? 0 : this.#turn++ % lanes;
+    this.#rows += rows;
+    return lane;
+  }
+
+  get #rowGroupRows(): number {
+    return this.opts.rowGroupRows ?? 131_072;
+  }
+
+  async #append(lane: number, folder: string, batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
+    const key = `${lane}/${folder}`;
+    let file = this.#open.get(key);
     if (!file) {
       const n = this.#counters.get(folder) ?? 0;
       this.#counters.set(folder, n + 1);
       const rel = `${folder ? `${folder}/` : ''}part-${String(n).padStart(5, '0')}.parquet`;
-      file = this.encoder.open(
+      // A lane keeps its thread; partition folders' files take the threads in turn.
+      const encoder = this.encoders.at(this.opts.partitionBy.length === 0 ? lane : this.#opened);
+      this.#opened++;
+      file = encoder.open(
         {
           compression: this.opts.compression,
           keyValueMetadata: this.opts.keyValueMetadata,
-          rowGroupRows: this.opts.rowGroupRows ?? 131_072,
+          rowGroupRows: this.#rowGroupRows,
           integerColumns: integerColumns(batch.schema),
         },
         await this.staging.createFile(this.stream, rel),
       );
-      this.#open.set(folder, file);
+      this.#open.set(key, file);
     }
     await file.append(ipc ?? tableToIPC(new Table(batch), 'stream'), batch.numRows);
     // Parquet bytes appear only as row groups complete, so the size is estimated from the input.
     const estimated = Math.max(file.bytesOut, file.bytesIn * this.#ratio);
-    if (estimated >= this.opts.targetSizeMb * 2 ** 20) await this.#close(folder, file);
+    if (estimated >= this.opts.targetSizeMb * 2 ** 20) this.#done.push(await this.#close(key));
   }
 
-  async #close(folder: string, file: EncodedFile): Promise<void> {
-    this.#open.delete(folder);
+  async #close(key: string): Promise<CommittedFile> {
+    const file = this.#open.get(key)!;
+    this.#open.delete(key);
     const bytes = await file.close();
     if (file.bytesIn > 0) this.#ratio = bytes / file.bytesIn;
-    this.#done.push({ stream: this.stream, path: file.file.path, rows: file.rows, bytes });
+    return { stream: this.stream, path: file.file.path, rows: file.rows, bytes };
   }
 
   /** Closes every open file; returns all files written for the stream. */
   async finish(): Promise<CommittedFile[]> {
-    for (const [folder, file] of [...this.#open]) await this.#close(folder, file);
+    // Closed together: each encoder thread finishes its file while the others finish theirs.
+    this.#done.push(...(await Promise.all([...this.#open.keys()].map((key) => this.#close(key)))));
     return this.#done;
   }
 }
