@@ -44,7 +44,7 @@ export class DirectRead {
     try {
       const st = fstatSync(fd);
       if (!st.isFile() || st.dev !== this.dev || st.ino !== this.ino) return undefined;
-      const bytes = new Uint8Array(want);
+      const bytes = scratch(want);
       const n = want === 0 ? 0 : readSync(fd, bytes, 0, want, offset);
       return [bytes.subarray(0, n), n === 0];
     } catch {
@@ -56,3 +56,14 @@ export class DirectRead {
 }
 
 const MAX_READ = 16n * 2n ** 20n;
+
+/**
+ * One buffer per thread, reused by every read: jco copies a returned list<u8> into the
+ * guest's memory before the import returns, so the bytes are never read after the next
+ * call. A fresh buffer per read is zeroed and faulted in page by page each time.
+ */
+let buffer = new Uint8Array(0);
+function scratch(length: number): Uint8Array {
+  if (buffer.byteLength < length) buffer = new Uint8Array(length);
+  return buffer;
+}
