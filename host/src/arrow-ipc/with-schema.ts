@@ -26,7 +26,8 @@ export function withSchema(stream: Uint8Array, schema: Schema): Uint8Array {
     schemaMessages.set(schema, head);
   }
   const rest = stream.subarray(firstMessageEnd(stream));
-  const out = new Uint8Array(head.byteLength + rest.byteLength);
+  // Not zero-filled first: every byte is written just below.
+  const out = Buffer.allocUnsafeSlow(head.byteLength + rest.byteLength);
   out.set(head);
   out.set(rest, head.byteLength);
   return out;
