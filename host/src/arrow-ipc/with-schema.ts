@@ -17,8 +17,11 @@ import { Table, tableToIPC, type Schema } from 'apache-arrow';
  */
 const schemaMessages = new WeakMap<Schema, Uint8Array>();
 
-/** `stream` (an IPC stream from a plugin) with its schema message replaced by `schema`'s. */
-export function withSchema(stream: Uint8Array, schema: Schema): Uint8Array {
+/**
+ * `stream` (an IPC stream from a plugin) with its schema message replaced by `schema`'s,
+ * in new bytes (from `alloc`, given the length, when given).
+ */
+export function withSchema(stream: Uint8Array, schema: Schema, alloc?: (length: number) => Uint8Array): Uint8Array {
   let head = schemaMessages.get(schema);
   if (!head) {
     const empty = tableToIPC(new Table(schema), 'stream');
@@ -27,7 +30,7 @@ export function withSchema(stream: Uint8Array, schema: Schema): Uint8Array {
   }
   const rest = stream.subarray(firstMessageEnd(stream));
   // Not zero-filled first: every byte is written just below.
-  const out = Buffer.allocUnsafeSlow(head.byteLength + rest.byteLength);
+  const out = alloc ? alloc(head.byteLength + rest.byteLength) : Buffer.allocUnsafeSlow(head.byteLength + rest.byteLength);
   out.set(head);
   out.set(rest, head.byteLength);
   return out;

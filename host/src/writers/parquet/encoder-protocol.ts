@@ -9,6 +9,6 @@ export type EncoderRequest =
 /** Encoder thread -> main thread. */
 export type EncoderEvent =
   | { type: 'chunk'; file: number; bytes: Uint8Array }
-  | { type: 'taken'; file: number; bytes: number }
+  | { type: 'taken'; file: number; bytes: number; buffer?: ArrayBuffer }
   | { type: 'closed'; file: number }
   | { type: 'failed'; file: number; message: string };

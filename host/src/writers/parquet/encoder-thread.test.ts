@@ -89,6 +89,8 @@ describe('ParquetEncoderThreads', () => {
       for (const [i, f] of files.entries()) await f.append(tableToIPC(tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), 'stream'), 1);
       await Promise.all(files.map((f) => f.close()));
       expect(staged.map((s) => Number(tableFromIPC(readParquet(s.bytes()).intoIPCStream()).getChild('id')!.get(0)))).toEqual([0, 1]);
+      // Each stream's buffer came back once parquet-wasm had copied it.
+      expect(threads.buffers.spare).toBe(2);
     } finally {
       await threads.terminate();
     }

@@ -3,6 +3,7 @@ import { workerScript } from '../../threads/worker-script.js';
 import type { StagedFile } from '../../targets/target.js';
 import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
 import type { ParquetFileOptions } from './writer-properties.js';
+import { BufferPool } from './buffer-pool.js';
 
 /** IPC bytes sent to the encoder and not yet taken by it, per file: bounds the memory between the threads. */
 const IN_FLIGHT_BYTES = 4 * 2 ** 20;
@@ -18,7 +19,8 @@ export class ParquetEncoderThread {
   #next = 0;
   #failure: Error | undefined;
 
-  constructor() {
+  /** @param buffers where the IPC buffers the encoder has taken are handed back */
+  constructor(private readonly buffers?: BufferPool) {
     const script = workerScript('writers/parquet/encoder-worker.js');
     this.#worker = new Worker(script.file, { eval: script.eval });
     this.#worker.unref(); // open files keep the process alive, an idle encoder does not
@@ -33,7 +35,7 @@ export class ParquetEncoderThread {
     const forget = () => {
       if (this.#files.delete(id) && this.#files.size === 0) this.#worker.unref();
     };
-    const file = new EncodedFile(staged, (m, transfer) => this.#worker.postMessage(m, transfer), forget, id);
+    const file = new EncodedFile(staged, (m, transfer) => this.#worker.postMessage(m, transfer), forget, id, (b) => this.buffers?.put(b));
     this.#files.set(id, file);
     this.#worker.ref();
     this.#worker.postMessage({ type: 'open', file: id, options } satisfies EncoderRequest);
@@ -54,6 +56,8 @@ export class ParquetEncoderThread {
 /** A run's encoder threads, each started when a file is first given to it. */
 export class ParquetEncoderThreads {
   readonly #threads: (ParquetEncoderThread | undefined)[];
+  /** Buffers for the IPC streams sent to the threads, handed back by them. */
+  readonly buffers = new BufferPool();
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`encoder threads: ${size} is not a positive integer`);
@@ -63,7 +67,7 @@ export class ParquetEncoderThreads {
   /** Thread `i` (modulo the size). */
   at(i: number): ParquetEncoderThread {
     const k = i % this.size;
-    return (this.#threads[k] ??= new ParquetEncoderThread());
+    return (this.#threads[k] ??= new ParquetEncoderThread(this.buffers));
   }
 
   async terminate(): Promise<void> {
@@ -88,18 +92,21 @@ export class EncodedFile {
     private readonly send: (m: EncoderRequest, transfer?: ArrayBuffer[]) => void,
     private readonly forget: () => void,
     private readonly id: number,
+    private readonly recycle: (buffer: ArrayBuffer) => void = () => {},
   ) {}
 
   /**
    * Appends one Arrow IPC stream; its buffer is transferred to the encoder (the caller
-   * must not use it again). Resolves once the encoder has room for more.
+   * must not use it again). `owned`: the whole buffer is the caller's to give, even when
+   * `ipc` views only part of it (otherwise such a view is copied first). Resolves once
+   * the encoder has room for more.
    */
-  async append(ipc: Uint8Array, rows: number): Promise<void> {
+  async append(ipc: Uint8Array, rows: number, owned = false): Promise<void> {
     if (this.#error) throw this.#error;
     this.bytesIn += ipc.byteLength;
     this.rows += rows;
     this.#inFlight += ipc.byteLength;
-    const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+    const own = owned || (ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength) ? ipc : ipc.slice();
     this.send({ type: 'append', file: this.id, ipc: own }, [own.buffer as ArrayBuffer]);
     while (this.#inFlight > IN_FLIGHT_BYTES && !this.#error) await new Promise<void>((r) => (this.#room = r));
     if (this.#error) throw this.#error;
@@ -123,6 +130,7 @@ export class EncodedFile {
         this.#writes.catch((err: Error) => this.#failWith(err));
         return;
       case 'taken':
+        if (e.buffer) this.recycle(e.buffer);
         this.#inFlight -= e.bytes;
         if (this.#inFlight <= IN_FLIGHT_BYTES) this.#wake();
         return;

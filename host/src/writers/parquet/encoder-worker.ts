@@ -20,7 +20,8 @@ port.on('message', (m: EncoderRequest) => {
           const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
           post({ type: 'chunk', file: m.file, bytes: own }, [own.buffer as ArrayBuffer]);
         },
-        (bytes) => post({ type: 'taken', file: m.file, bytes }),
+        // The stream is in parquet-wasm's memory now: its buffer goes back to be reused.
+        (ipc) => post({ type: 'taken', file: m.file, bytes: ipc.byteLength, buffer: ipc.buffer as ArrayBuffer }, [ipc.buffer as ArrayBuffer]),
       );
       encoders.set(m.file, encoder);
       encoder.done.catch((e: unknown) => {

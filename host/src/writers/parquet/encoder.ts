@@ -14,10 +14,10 @@ export class ParquetEncoder {
 
   /**
    * @param onChunk receives the file's bytes in order
-   * @param onTaken is told when an appended IPC stream has been handed to the writer
-   *   (the sender's budget of bytes in flight)
+   * @param onTaken is given each appended IPC stream once the writer has copied it into
+   *   parquet-wasm's memory (the sender's budget of bytes in flight; the bytes may be reused)
    */
-  constructor(opts: ParquetFileOptions, onChunk: (bytes: Uint8Array) => void, onTaken: (bytes: number) => void) {
+  constructor(opts: ParquetFileOptions, onChunk: (bytes: Uint8Array) => void, onTaken: (ipc: Uint8Array) => void) {
     const input = new ReadableStream<pq.RecordBatch>(
       {
         // Pulled when the writer wants the next batch: backpressure reaches the sender.
@@ -28,7 +28,7 @@ export class ParquetEncoder {
           const table = pq.Table.fromIPCStream(ipc);
           for (const batch of table.recordBatches()) controller.enqueue(batch);
           table.free();
-          onTaken(ipc.byteLength);
+          onTaken(ipc);
         },
       },
       { highWaterMark: 0 },

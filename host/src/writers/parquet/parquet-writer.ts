@@ -49,7 +49,10 @@ export class ParquetStreamWriter {
    */
   async write(batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
     if (batch.numRows === 0) return;
-    if (this.opts.partitionBy.length === 0) return this.#append(this.#lane(batch.numRows), '', batch, ipc && withSchema(ipc, batch.schema));
+    if (this.opts.partitionBy.length === 0) {
+      const stream = ipc && withSchema(ipc, batch.schema, (n) => this.encoders.buffers.take(n));
+      return this.#append(this.#lane(batch.numRows), '', batch, stream);
+    }
     for (const [folder, part] of partitionBatch(batch, this.opts.partitionBy)) await this.#append(0, folder, part);
   }
 
@@ -65,6 +68,7 @@ export class ParquetStreamWriter {
     return this.opts.rowGroupRows ?? 131_072;
   }
 
+  /** `ipc`, when given, is `batch` as an IPC stream in a buffer from the encoders' pool. */
   async #append(lane: number, folder: string, batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
     const key = `${lane}/${folder}`;
     let file = this.#open.get(key);
@@ -86,7 +90,8 @@ export class ParquetStreamWriter {
       );
       this.#open.set(key, file);
     }
-    await file.append(ipc ?? tableToIPC(new Table(batch), 'stream'), batch.numRows);
+    if (ipc) await file.append(ipc, batch.numRows, true);
+    else await file.append(tableToIPC(new Table(batch), 'stream'), batch.numRows);
     // Parquet bytes appear only as row groups complete, so the size is estimated from the input.
     const estimated = Math.max(file.bytesOut, file.bytesIn * this.#ratio);
     if (estimated >= this.opts.targetSizeMb * 2 ** 20) this.#done.push(await this.#close(key));
