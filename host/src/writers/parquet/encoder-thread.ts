@@ -9,9 +9,9 @@ import { BufferPool } from './buffer-pool.js';
 const IN_FLIGHT_BYTES = 4 * 2 ** 20;
 
 /**
- * The main thread's side of the Parquet encoder thread: one worker per run encodes
- * every file; its Parquet bytes come back (transferred, not copied) and are written
- * to the staged files here, where the target lives.
+ * The main thread's side of one Parquet encoder thread (a run has ParquetEncoderThreads):
+ * the worker encodes the files given to it; their Parquet bytes come back (transferred,
+ * not copied) and are written to the staged files here, where the target lives.
  */
 export class ParquetEncoderThread {
   readonly #worker: Worker;
