@@ -33,8 +33,8 @@ export async function writerPluginOutput(writer: WriterClient, config: Record<st
       sinks.push({ stream, sink });
       return {
         async write(batch, ipc) {
-          const bytes = () => (ipc ? withSchema(ipc, batch.schema) : tableToIPC(new Table(batch), 'stream'));
-          await sink.write(arrow ? { encoding: 'arrow-ipc-stream', bytes: bytes() } : { encoding: 'json-lines', bytes: toJsonLines(batch) });
+          if (!arrow) return sink.write({ encoding: 'json-lines', bytes: toJsonLines(batch) });
+          await sink.write({ encoding: 'arrow-ipc-stream', bytes: ipc ? withSchema(ipc, batch.schema) : tableToIPC(new Table(batch), 'stream') });
         },
         async finish() {
           return [];
