@@ -23,7 +23,7 @@ describe('plugin manifest', () => {
     expect(() => loadManifest(file)).toThrow(new RegExp(`${file}: capabilities\\.http\\.0: must be scheme://host`));
   });
   it('refuses unknown keys (a typo must not silently grant nothing)', () => {
-    expect(() => loadManifest(write(base + 'capabilites: {}\n'))).toThrow(/Unrecognized key/);
+    expect(() => loadManifest(write(base + 'capabilites: {}\n'))).toThrow(/capabilites: unknown key \(did you mean "capabilities"\?\)/);
   });
   it('refuses guest paths with ".."', () => {
     expect(() => loadManifest(write(base + 'capabilities:\n  filesystem: [{guest: /data/../etc, host: /etc}]\n'))).toThrow(/capabilities\.filesystem\.0\.guest/);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
+import { describeIssues } from './schema-issues.js';
 
 /** Reads a YAML file and validates it; errors name the file, the key, and for syntax the line and column. */
 export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, what: string): z.output<S> {
@@ -26,11 +27,9 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
   }
   const result = schema.safeParse(doc.toJS());
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw new ConfigError('CONFIG_INVALID', `${what} ${file}: ${key}: ${issue.message}`, {
-      details: { file, key, issues: result.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message })) },
-    });
+    const issues = describeIssues(schema, result.error.issues);
+    const { key, message } = issues[0]!;
+    throw new ConfigError('CONFIG_INVALID', `${what} ${file}: ${key}: ${message}`, { details: { file, key, issues } });
   }
   return result.data;
 }
