@@ -15,13 +15,18 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, what:
   return parseYaml(text, file, schema, what);
 }
 
+// `{ path: ${DIR} }`: in a flow map or list, `{` and `}` are YAML syntax, even after `$`.
+const UNQUOTED_VAR_IN_FLOW = /[[{][^"'\n]*?(?<!["'])\$\{/;
+const FLOW_VAR_HINT = ' (inside { } or [ ], quote a ${VAR}: "${VAR}")';
+
 export function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S, what: string): z.output<S> {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const pos = err.linePos?.[0];
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    throw new ConfigError('CONFIG_YAML_SYNTAX', `${what} ${where}: ${err.message.split('\n')[0]}`, {
+    const hint = pos && UNQUOTED_VAR_IN_FLOW.test(text.split('\n')[pos.line - 1] ?? '') ? FLOW_VAR_HINT : '';
+    throw new ConfigError('CONFIG_YAML_SYNTAX', `${what} ${where}: ${err.message.split('\n')[0]}${hint}`, {
       details: { file, line: pos?.line, column: pos?.col },
     });
   }
