@@ -46,9 +46,29 @@ describe.each(['rust', 'ts'] as const)('outbound HTTP (%s plugin)', (lang) => {
   });
 
   it('refuses loopback reached through a name (localhost) unless granted by address', async () => {
-    const r = await runProbe({ action: 'http-get', url: `http://localhost:${web.port}/` }, { lang, capabilities: { http: [`http://localhost:${web.port}`] } });
+    const url = `http://localhost:${web.port}/by-name-${lang}`;
+    const r = await runProbe({ action: 'http-get', url }, { lang, capabilities: { http: [`http://localhost:${web.port}`] } });
     expect(r.error?.code).toBe('CAPABILITY_DENIED');
-    expect(web.hits.filter((h) => h === '/never')).toEqual([]);
+    expect(web.hits).not.toContain(`/by-name-${lang}`);
+  });
+
+  // An address granted for one pattern is not granted for another: 127.0.0.1 is granted
+  // on web's port only, so a name under another pattern that resolves to it (localhost,
+  // under a wildcard or by name) must not reach 127.0.0.1 on other's port.
+  it.each([
+    ['a wildcard host', (port: number) => `http://*:${port}`],
+    ['a name', (port: number) => `http://localhost:${port}`],
+  ])('an exact-address grant does not leak to %s on another port', async (_name, pattern) => {
+    const path = `/leak-${lang}-${pattern(0).includes('*') ? 'wildcard' : 'name'}`;
+    const http = [web.url, pattern(other.port)];
+    const r = await runProbe({ action: 'http-get', url: `http://localhost:${other.port}${path}` }, { lang, capabilities: { http } });
+    expect(r.error?.code).toBe('CAPABILITY_DENIED');
+    expect(String(r.error?.details.reason)).toMatch(/not granted by exact address/);
+    expect(other.hits).not.toContain(path);
+    // The exact-address grant itself still works.
+    const ok = await runProbe({ action: 'http-get', url: `${web.url}${path}` }, { lang, capabilities: { http } });
+    expect(ok.report).toMatchObject({ ok: true, value: { status: 200 } });
+    expect(web.hits).toContain(path);
   });
 
   it('does not follow redirects: the 3xx reaches the guest and the next hop is checked again', async () => {
@@ -92,6 +112,13 @@ describe('TCP sockets (rust plugin)', () => {
     const r = await runProbe({ action: 'tcp-connect', host: '127.0.0.1', port: port + 1 }, { capabilities: { tcp: [`127.0.0.1:${port}`] } });
     expect(r.error?.code).toBe('CAPABILITY_DENIED');
     expect(r.error?.details).toMatchObject({ capability: 'sockets', target: `127.0.0.1:${port + 1}` });
+  });
+
+  it('an exact-address grant on one port does not allow that address on a port granted by name', async () => {
+    const tcp = [`127.0.0.1:${port + 1}`, `localhost:${port}`];
+    const r = await runProbe({ action: 'tcp-connect', host: '127.0.0.1', port }, { capabilities: { tcp } });
+    expect(r.error?.code).toBe('CAPABILITY_DENIED');
+    expect(r.error?.details).toMatchObject({ capability: 'sockets', target: `127.0.0.1:${port}` });
   });
 
   it('refuses name lookups of hosts no grant names', async () => {

@@ -1,9 +1,10 @@
+import { isIP } from 'node:net';
 import { shimHttp } from '../shim.js';
 import type { SandboxContext } from '../context.js';
 import { Permission } from '../permission.js';
 import { canonicalIp, isRestrictedAddress } from '../sockets/addresses.js';
 import { lookupSync } from '../sockets/sync-lookup.js';
-import { formatTarget, httpKind, httpTarget, parseOriginPattern, type HttpTarget } from './origin.js';
+import { formatTarget, httpKind, httpTarget, originMatches, parseOriginPattern, type HttpTarget } from './origin.js';
 
 const API = 'wasi:http/outgoing-handler.handle';
 /* The shim's request objects are untyped JS. */
@@ -15,21 +16,27 @@ const schemeText = (s: { tag: string; val?: string } | undefined): string =>
 /**
  * wasi:http for one plugin instance. A request leaves only when its scheme://host:port
  * is on the allow list and every address the host resolves to is public, or is the
- * exact address a grant names. Redirects are not followed here: the guest sees the 3xx
- * and its next request is checked again. A refusal is the WASI error
+ * exact address named by a pattern that matches this very request (scheme, host and
+ * port together: an address granted for one port or scheme is not granted for another,
+ * and never to a name that resolves to it). Redirects are not followed here: the guest
+ * sees the 3xx and its next request is checked again. A refusal is the WASI error
  * HTTP-request-denied, never a trap.
  */
 export function createGuardedHttp(allow: string[], ctx: SandboxContext) {
   const patterns = allow.map(parseOriginPattern);
   const permission = new Permission(httpKind, patterns);
-  const exactAddresses = new Set(patterns.map((p) => canonicalIp(p.host)));
 
   const deny = (target: string, reason: string, allowWith: string): never => {
     ctx.deny({ capability: 'http', target, api: API, reason, allowWith });
     throw { tag: 'HTTP-request-denied' };
   };
 
+  // The restricted addresses this request may reach: those its matching patterns name.
+  const exactAddressesFor = (t: HttpTarget): Set<string> =>
+    new Set(patterns.filter((p) => originMatches(p, t) && isIP(p.host)).map((p) => canonicalIp(p.host)));
+
   const checkAddresses = (t: HttpTarget): void => {
+    const exactAddresses = exactAddressesFor(t);
     let addresses: string[];
     try {
       addresses = lookupSync(t.host);
