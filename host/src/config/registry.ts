@@ -2,9 +2,16 @@ import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import { loadYamlFile } from './yaml-file.js';
 
+const role = z.enum(['source', 'target']);
+
 const connectorSchema = z
   .object({
-    roles: z.array(z.enum(['source', 'target'])).min(1),
+    roles: z.array(role).default([]),
+    /**
+     * Roles the connector type is meant to play but cannot yet (no reader or writer exists),
+     * each with what to tell a job that asks for it: refused at planning, not at run time.
+     */
+    unavailable: z.object({ source: z.string().optional(), target: z.string().optional() }).strict().default({}),
     engines_supported: z.array(z.enum(['wasm', 'builtin'])).min(1),
     supports_incremental: z.boolean().default(false),
     incremental_strategies: z.array(z.enum(['cursor', 'file_mtime'])).default([]),
@@ -12,7 +19,8 @@ const connectorSchema = z
     allowed_in_cloud: z.boolean().default(true),
     description: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.roles.length > 0 || Object.keys(c.unavailable).length > 0, 'needs roles (or unavailable roles)');
 
 export const registrySchema = z.object({ connectors: z.record(z.string(), connectorSchema) }).strict();
 
@@ -33,6 +41,13 @@ export function connectorFor(registry: Registry, type: string, role: 'source' | 
   if (!entry) {
     throw new ConfigError('CONFIG_UNKNOWN_CONNECTOR', `${jobFile}: ${key}: unknown connector "${type}" (registry ${registry.file} has: ${Object.keys(registry.connectors).join(', ')})`, {
       details: { file: jobFile, key, connector: type },
+    });
+  }
+  const unavailable = entry.unavailable[role];
+  if (unavailable !== undefined) {
+    const what = role === 'source' ? 'reader' : 'writer';
+    throw new ConfigError('CONFIG_CONNECTOR_UNAVAILABLE', `${jobFile}: ${key}: connector "${type}" cannot be a ${role}: no ${what} exists for it yet (${unavailable}; registry ${registry.file})`, {
+      details: { file: jobFile, key, connector: type, role, missing: what },
     });
   }
   if (!entry.roles.includes(role)) {
