@@ -1,4 +1,5 @@
 import { isHostError } from '../errors/index.js';
+import { exitCodeOf } from '../errors/exit-code.js';
 import { UsageError } from './usage-error.js';
 
 const help = `Usage: dativo-host <command> [options]
@@ -78,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       const wantsJson = rest.includes('--json');
       if (wantsJson) process.stdout.write(`${JSON.stringify({ status: 'failed', error: { code: e.code, message: e.message, retryable: e.retryable, details: e.details } }, null, 2)}\n`);
       process.stderr.write(`dativo-host ${name}: ${e.code}: ${e.message}\n`);
-      return e.origin === 'config' ? 2 : 1;
+      return exitCodeOf(e);
     }
     process.stderr.write(`dativo-host ${name}: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
