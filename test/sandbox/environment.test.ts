@@ -43,7 +43,7 @@ describe.each(['rust', 'ts'] as const)('secrets (%s plugin)', (lang) => {
 describe.each(['rust', 'ts'] as const)('logs and stdio (%s plugin)', (lang) => {
   it('plugin log records carry the plugin name and fields', async () => {
     const r = await runProbe({ action: 'log', message: 'hello host' }, { lang });
-    expect(r.logs.records).toContainEqual(expect.objectContaining({ msg: 'hello host', plugin: `probe-${lang}`, probe: 'yes', source: 'plugin' }));
+    expect(r.logs.records).toContainEqual(expect.objectContaining({ msg: 'hello host', plugin: `probe-${lang}`, fields: { probe: 'yes' }, source: 'plugin' }));
   });
   it('stdout and stderr go to the host log', async () => {
     const r = await runProbe({ action: 'stdout', bytes: 10, stream: 'stderr' }, { lang });

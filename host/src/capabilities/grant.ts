@@ -28,7 +28,19 @@ export interface Limits {
   maxBatchBytes: number;
   /** Bytes of stdout + stderr kept in the log per instance; the rest is dropped and counted. */
   maxOutputBytes: number;
+  maxBatchRows: number;
+  maxBatchExpandedBytes: number;
+  maxCheckpointBytes: number;
+  maxJsonLineBytes: number;
+  maxMessageBytes: number;
+  maxLogFields: number;
 }
+
+/** The manifest's `limits` keys, as the job policy may lower them. */
+export type LimitKey =
+  | 'memory_mb' | 'call_timeout_ms' | 'max_batch_bytes' | 'max_output_bytes' | 'max_batch_rows'
+  | 'max_batch_expanded_bytes' | 'max_checkpoint_bytes' | 'max_json_line_bytes'
+  | 'max_message_bytes' | 'max_log_fields';
 
 /** A job's capability policy: each present list is a ceiling; an absent one does not narrow. */
 export interface CapabilityPolicy {
@@ -37,7 +49,7 @@ export interface CapabilityPolicy {
   tcp?: string[];
   env?: string[];
   secrets?: string[];
-  limits?: Partial<{ memory_mb: number; call_timeout_ms: number; max_batch_bytes: number; max_output_bytes: number }>;
+  limits?: Partial<Record<LimitKey, number>>;
 }
 
 export interface Narrowing {
@@ -128,6 +140,12 @@ export function effectiveGrant(
         callTimeoutMs: min(ml.call_timeout_ms, pl.call_timeout_ms),
         maxBatchBytes: min(ml.max_batch_bytes, pl.max_batch_bytes),
         maxOutputBytes: min(ml.max_output_bytes, pl.max_output_bytes),
+        maxBatchRows: min(ml.max_batch_rows, pl.max_batch_rows),
+        maxBatchExpandedBytes: min(ml.max_batch_expanded_bytes, pl.max_batch_expanded_bytes),
+        maxCheckpointBytes: min(ml.max_checkpoint_bytes, pl.max_checkpoint_bytes),
+        maxJsonLineBytes: min(ml.max_json_line_bytes, pl.max_json_line_bytes),
+        maxMessageBytes: min(ml.max_message_bytes, pl.max_message_bytes),
+        maxLogFields: min(ml.max_log_fields, pl.max_log_fields),
       },
     },
     narrowed,

@@ -38,6 +38,12 @@ const policy = z
         call_timeout_ms: z.number().int().positive().optional(),
         max_batch_bytes: z.number().int().positive().optional(),
         max_output_bytes: z.number().int().nonnegative().optional(),
+        max_batch_rows: z.number().int().positive().optional(),
+        max_batch_expanded_bytes: z.number().int().positive().optional(),
+        max_checkpoint_bytes: z.number().int().positive().optional(),
+        max_json_line_bytes: z.number().int().positive().optional(),
+        max_message_bytes: z.number().int().min(256).optional(),
+        max_log_fields: z.number().int().nonnegative().optional(),
       })
       .strict()
       .optional(),

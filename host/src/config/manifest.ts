@@ -8,6 +8,17 @@ export const DEFAULT_LIMITS = {
   call_timeout_ms: 30_000,
   max_batch_bytes: 64 * 1024 * 1024,
   max_output_bytes: 1024 * 1024,
+  /** Rows of one batch (Arrow record batch or JSON Lines lines). */
+  max_batch_rows: 1024 * 1024,
+  /** Bytes one batch may decode to, estimated from its headers before decoding. */
+  max_batch_expanded_bytes: 512 * 1024 * 1024,
+  max_checkpoint_bytes: 1024 * 1024,
+  /** Bytes of one JSON Lines line. */
+  max_json_line_bytes: 8 * 1024 * 1024,
+  /** Bytes of an error or log message; the rest is cut off. */
+  max_message_bytes: 64 * 1024,
+  /** Fields of one log call; the rest are dropped and counted. */
+  max_log_fields: 64,
 } as const;
 
 const guestPath = z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$))/, 'must be an absolute guest path without ".."');
@@ -45,6 +56,12 @@ export const manifestSchema = z
         call_timeout_ms: z.number().int().positive().default(DEFAULT_LIMITS.call_timeout_ms),
         max_batch_bytes: z.number().int().positive().default(DEFAULT_LIMITS.max_batch_bytes),
         max_output_bytes: z.number().int().nonnegative().default(DEFAULT_LIMITS.max_output_bytes),
+        max_batch_rows: z.number().int().positive().default(DEFAULT_LIMITS.max_batch_rows),
+        max_batch_expanded_bytes: z.number().int().positive().default(DEFAULT_LIMITS.max_batch_expanded_bytes),
+        max_checkpoint_bytes: z.number().int().positive().default(DEFAULT_LIMITS.max_checkpoint_bytes),
+        max_json_line_bytes: z.number().int().positive().default(DEFAULT_LIMITS.max_json_line_bytes),
+        max_message_bytes: z.number().int().min(256).default(DEFAULT_LIMITS.max_message_bytes),
+        max_log_fields: z.number().int().nonnegative().default(DEFAULT_LIMITS.max_log_fields),
       })
       .strict()
       .default({ ...DEFAULT_LIMITS }),

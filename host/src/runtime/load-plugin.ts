@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { loadManifest, type PluginManifest } from '../config/manifest.js';
 import { effectiveGrant, type CapabilityPolicy, type EffectiveGrant } from '../capabilities/grant.js';
-import { createLogger, audit } from '../logging/logger.js';
+import { createLogger, audit, registerSecretValues } from '../logging/logger.js';
 import { ConfigError, contractMismatch } from '../errors/index.js';
 import { noSecrets, type SecretManager } from '../secrets/secret-manager.js';
 import { prepareComponent, type PreparedComponent } from './component-cache.js';
@@ -77,7 +77,7 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
     contractVersion: found?.version ?? '',
     async openReader() {
       kindMustBe('reader');
-      return new ReaderClient(await plugin.instantiate(), grant.limits.maxBatchBytes);
+      return new ReaderClient(await plugin.instantiate(), grant.limits);
     },
     async openWriter() {
       kindMustBe('writer');
@@ -89,6 +89,8 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
         const value = await secretManager.get(name);
         if (value !== undefined) secrets[name] = value;
       }
+      // No line of the run's log may repeat a secret value (secret-scan.ts).
+      registerSecretValues(logger, Object.values(secrets));
       return PluginInstance.start({
         plugin: manifest.name,
         component,

@@ -140,7 +140,8 @@ export class PluginInstance {
         audit(this.#log, m.event, m.fields);
         return;
       case 'log':
-        this.#log[m.level === 'trace' ? 'trace' : m.level]({ source: 'plugin', ...Object.fromEntries(m.fields) }, m.message);
+        // The plugin's fields stay under their own key: they cannot pose as the host's.
+        this.#log[m.level === 'trace' ? 'trace' : m.level]({ source: 'plugin', fields: Object.fromEntries(m.fields), ...(m.dropped ? { dropped: m.dropped } : {}) }, m.message);
         return;
       case 'output':
         if (this.#opts.stdio) this.#opts.stdio[m.stream](m.bytes);
@@ -173,6 +174,9 @@ export class PluginInstance {
         break;
       case 'batch-too-large':
         err = batchTooLarge(this.plugin, f.bytes, this.#opts.limits.maxBatchBytes);
+        break;
+      case 'refused':
+        err = new PluginError(f.code, this.plugin, f.message, { details: f.details });
         break;
       case 'trap': {
         const limit = this.#opts.limits.memoryMb * 2 ** 20;

@@ -4,6 +4,7 @@
  */
 import type { Denial } from '../errors/index.js';
 import type { LogLevel, SandboxSpec } from '../capabilities/imports.js';
+import type { LogDropped, OutputSource } from '../logging/plugin-output.js';
 
 export type BatchEncoding = 'arrow-ipc-stream' | 'json-lines';
 
@@ -54,6 +55,8 @@ export type CallFailure =
   | { kind: 'trap'; message: string; memoryBytes: number; stderrTail: string }
   | { kind: 'exit'; code: number }
   | { kind: 'batch-too-large'; bytes: number }
+  /** The worker refused what the plugin returned (a limit, a malformed value): a typed error. */
+  | { kind: 'refused'; code: string; message: string; details: Record<string, unknown> }
   | { kind: 'host'; message: string; stack?: string };
 
 export type WorkerMessage =
@@ -62,8 +65,8 @@ export type WorkerMessage =
   | { type: 'init-failed'; message: string; missingImports?: string[] }
   | { type: 'result'; id: number; ok: true; value: unknown; denials: Denial[] }
   | { type: 'result'; id: number; ok: false; error: CallFailure; denials: Denial[] }
-  | { type: 'log'; level: LogLevel; message: string; fields: [string, string][] }
+  | { type: 'log'; level: LogLevel; message: string; fields: [string, string][]; dropped?: LogDropped }
   | { type: 'output'; stream: 'stdout' | 'stderr'; bytes: Uint8Array }
-  | { type: 'output-truncated'; stream: 'stdout' | 'stderr'; limit: number }
+  | { type: 'output-truncated'; stream: OutputSource; limit: number }
   | { type: 'denial'; denial: Denial }
   | { type: 'audit'; event: string; fields: Record<string, unknown> };

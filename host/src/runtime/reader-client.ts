@@ -1,10 +1,12 @@
+import type { Limits } from '../capabilities/grant.js';
+import { boundsOf, checkBatch } from './bounds/index.js';
 import type { PluginInstance } from './plugin-instance.js';
 import type { Batch, PluginSpec, ReadRequest, StreamDescriptor } from './plugin-types.js';
 import { specFromWire, streamFromWire } from './plugin-types.js';
 
 /** The reader lifecycle (spec, check, discover, read) over one sandboxed instance. */
 export class ReaderClient {
-  constructor(readonly instance: PluginInstance, private readonly maxBatchBytes: number) {}
+  constructor(readonly instance: PluginInstance, private readonly limits: Limits) {}
 
   async spec(): Promise<PluginSpec> {
     return specFromWire(await this.instance.call('reader.spec'));
@@ -19,7 +21,11 @@ export class ReaderClient {
     return streams.map(streamFromWire);
   }
 
-  /** Yields the stream's batches; each batch's bytes were transferred, not copied, from the worker. */
+  /**
+   * Yields the stream's batches; each batch's bytes were transferred, not copied, from the
+   * worker, and checked against the plugin's bounds (rows, expanded bytes, well-formed
+   * headers) before it is yielded.
+   */
   async *read(req: ReadRequest): AsyncGenerator<Batch> {
     const handle = await this.instance.call<number>('reader.open', [
       {
@@ -27,13 +33,15 @@ export class ReaderClient {
         stream: req.stream,
         schema: req.schema === undefined ? undefined : JSON.stringify(req.schema),
         checkpoint: req.checkpoint,
-        maxBatchBytes: BigInt(this.maxBatchBytes),
+        maxBatchBytes: BigInt(this.limits.maxBatchBytes),
       },
     ]);
+    const bounds = boundsOf(this.limits, req.schema);
     try {
       for (;;) {
         const batch = await this.instance.call<Batch | undefined>('extraction.next', [handle]);
         if (!batch) return;
+        checkBatch(this.instance.plugin, batch, bounds);
         yield batch;
       }
     } finally {

@@ -44,6 +44,12 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       callTimeoutMs: opts.timeoutMs ?? 2 ** 31 - 1,
       maxBatchBytes: DEFAULT_LIMITS.max_batch_bytes,
       maxOutputBytes: Number.POSITIVE_INFINITY,
+      maxBatchRows: DEFAULT_LIMITS.max_batch_rows,
+      maxBatchExpandedBytes: DEFAULT_LIMITS.max_batch_expanded_bytes,
+      maxCheckpointBytes: DEFAULT_LIMITS.max_checkpoint_bytes,
+      maxJsonLineBytes: DEFAULT_LIMITS.max_json_line_bytes,
+      maxMessageBytes: DEFAULT_LIMITS.max_message_bytes,
+      maxLogFields: DEFAULT_LIMITS.max_log_fields,
     },
   };
   const instance = await PluginInstance.start({

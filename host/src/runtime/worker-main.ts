@@ -14,6 +14,9 @@ import { buildImports, resolveImports } from '../capabilities/imports.js';
 import type { SandboxContext } from '../capabilities/context.js';
 import { ExitSignal } from '../capabilities/stdio/stdio.js';
 import { shimClocks } from '../capabilities/shim.js';
+import { redactUrlFields } from '../logging/redact.js';
+import { PluginOutputBudget, truncateUtf8 } from '../logging/plugin-output.js';
+import { outputLimit } from '../errors/plugin-output.js';
 import { runGlueScript, type CompiledGlue } from './glue-script.js';
 import type { Script } from 'node:vm';
 import type { CallFailure, CallMessage, GluePreload, WorkerInit, WorkerMessage } from './protocol.js';
@@ -53,27 +56,28 @@ const init = await new Promise<WorkerInit>((resolve) => {
 let callDenials: Denial[] = [];
 const ctx: SandboxContext = {
   plugin: init.sandbox.plugin,
+  // URLs in the host's records keep no query values or userinfo (tokens travel there).
   deny(d) {
-    const denial: Denial = { plugin: init.sandbox.plugin, ...d };
+    const denial: Denial = redactUrlFields({ plugin: init.sandbox.plugin, ...d });
     callDenials.push(denial);
     post({ type: 'denial', denial });
   },
   audit(event, fields) {
-    post({ type: 'audit', event, fields });
+    post({ type: 'audit', event, fields: redactUrlFields(fields) });
   },
 };
 
-// stdout/stderr: forwarded up to a byte budget, then dropped with one notice.
-let outputLeft = init.maxOutputBytes;
+// Log calls, stdout and stderr: one byte budget (see PluginOutputBudget).
+const limits = init.sandbox.grant.limits;
+const budget = new PluginOutputBudget(
+  { maxOutputBytes: init.maxOutputBytes, maxMessageBytes: limits.maxMessageBytes, maxLogFields: limits.maxLogFields },
+  (r) => post(r),
+);
 let stderrTail = '';
 const decoder = new TextDecoder();
 const output = (stream: 'stdout' | 'stderr') => (bytes: Uint8Array) => {
-  if (stream === 'stderr') stderrTail = (stderrTail + decoder.decode(bytes)).slice(-2048);
-  if (outputLeft <= 0) return;
-  const part = bytes.byteLength > outputLeft ? bytes.slice(0, outputLeft) : bytes;
-  outputLeft -= part.byteLength;
-  post({ type: 'output', stream, bytes: part });
-  if (outputLeft <= 0) post({ type: 'output-truncated', stream, limit: init.maxOutputBytes });
+  if (stream === 'stderr') stderrTail = (stderrTail + decoder.decode(bytes.subarray(-2048))).slice(-2048);
+  budget.output(stream, bytes);
 };
 
 const memories: WebAssembly.Memory[] = [];
@@ -91,7 +95,7 @@ const timed = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {
 
 async function instantiate(): Promise<any> {
   const available = await timed('sandboxMs', () => buildImports(init.sandbox, ctx, {
-    log: (level, message, fields) => post({ type: 'log', level, message, fields }),
+    log: (level, message, fields) => budget.log(level, message, fields),
     stdout: output('stdout'),
     stderr: output('stderr'),
   }));
@@ -167,7 +171,13 @@ function failure(e: unknown): CallFailure {
   // jco-transpile 0.15 throws an export's err value as it is (noComponentErrorWrapping);
   // older output wraps it in a ComponentError with .payload. Accept both.
   const payload = e && typeof e === 'object' && !(e instanceof Error) ? e : (e as any)?.payload;
-  if (payload && typeof payload === 'object' && 'code' in payload && 'kind' in payload) return { kind: 'plugin-error', payload };
+  if (payload && typeof payload === 'object' && 'code' in payload && 'kind' in payload) {
+    // The host repeats an error message in logs and output: bound it here.
+    const message = truncateUtf8(String(payload.message), limits.maxMessageBytes);
+    const code = truncateUtf8(String(payload.code), 256).text;
+    const cut = message.cutBytes > 0 ? ` [${message.cutBytes} bytes cut: limits.max_message_bytes]` : '';
+    return { kind: 'plugin-error', payload: { ...payload, code, message: message.text + cut } };
+  }
   if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
     return { kind: 'trap', message: (e as Error).message, memoryBytes: memoryBytes(), stderrTail };
   }
@@ -239,6 +249,12 @@ async function main() {
       const transfer: ArrayBuffer[] = [];
       if (msg.op === 'extraction.next' && value) {
         const bytes: Uint8Array = value.bytes;
+        const checkpointBytes = typeof value.checkpoint === 'string' ? Buffer.byteLength(value.checkpoint) : 0;
+        if (checkpointBytes > limits.maxCheckpointBytes) {
+          const e = outputLimit(init.sandbox.plugin, 'a checkpoint (bytes)', 'max_checkpoint_bytes', checkpointBytes, limits.maxCheckpointBytes);
+          post({ type: 'result', id: msg.id, ok: false, error: { kind: 'refused', code: e.code, message: e.message, details: e.details }, denials: callDenials });
+          return;
+        }
         if (bytes.byteLength > init.maxBatchBytes) {
           post({ type: 'result', id: msg.id, ok: false, error: { kind: 'batch-too-large', bytes: bytes.byteLength }, denials: callDenials });
           return;
