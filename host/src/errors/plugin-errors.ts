@@ -1,3 +1,4 @@
+import { toHostPaths, type Mount } from './guest-paths.js';
 import { HostError, type HostErrorOptions } from './host-error.js';
 
 /** Errors raised by, or about, a plugin instance. */
@@ -14,11 +15,13 @@ export class PluginReportedError extends PluginError {
   readonly kind: PluginErrorKind;
   readonly pluginCode: string;
   readonly retryAfterMs: number | undefined;
-  constructor(plugin: string, e: WitPluginError) {
+  /** `mounts`: the instance's filesystem grants; the message names their host paths. */
+  constructor(plugin: string, e: WitPluginError, mounts: readonly Mount[] = []) {
     const retryAfterMs = e.retryAfterMs === undefined ? undefined : Number(e.retryAfterMs);
-    super(`PLUGIN_${e.kind.toUpperCase().replace(/-/g, '_')}`, plugin, `plugin "${plugin}" failed: [${e.code}] ${e.message}`, {
+    const message = toHostPaths(e.message, mounts);
+    super(`PLUGIN_${e.kind.toUpperCase().replace(/-/g, '_')}`, plugin, `plugin "${plugin}" failed: [${e.code}] ${message}`, {
       retryable: e.retryable,
-      details: { kind: e.kind, pluginCode: e.code, retryAfterMs },
+      details: { kind: e.kind, pluginCode: e.code, retryAfterMs, ...(message === e.message ? {} : { guestMessage: e.message }) },
     });
     this.kind = e.kind;
     this.pluginCode = e.code;
