@@ -27,6 +27,8 @@ export interface CastResult {
   badRows: number[];
   /** The offending value of a bad row, for messages: `Utf8 "yesterday"`, `Int64 3000000000`. */
   badValue: (row: number) => string;
+  /** The offending value as plain text (`yesterday`, `3000000000`), for a rejected row's `_value`. */
+  badText: (row: number) => string;
 }
 
 /** Casts `src` to `target`, or returns undefined when the types are not castable at all. */
@@ -42,10 +44,10 @@ export function castColumn(src: arrow.Data, target: arrow.DataType, jsonText: bo
   else if (arrow.DataType.isDate(target) && target.unit === arrow.DateUnit.DAY) data = toDateDay(text ?? src, target as arrow.DateDay, bad);
   else if (arrow.DataType.isTimestamp(target)) data = toTimestamp(text ?? src, target, bad);
   else if (arrow.DataType.isUtf8(target) && jsonText) data = toJsonText(src, target);
-  return data === undefined ? undefined : { data, badRows: bad.rows, badValue: (i) => bad.describe(i) };
+  return data === undefined ? undefined : { data, badRows: bad.rows, badValue: (i) => bad.describe(i), badText: (i) => bad.text(i) };
 }
 
-const ok = (data: arrow.Data): CastResult => ({ data, badRows: [], badValue: () => '' });
+const ok = (data: arrow.Data): CastResult => ({ data, badRows: [], badValue: () => '', badText: () => '' });
 
 class BadRows {
   readonly rows: number[] = [];
@@ -54,6 +56,10 @@ class BadRows {
   add(validity: Uint8Array, i: number): void {
     clearBit(validity, i);
     this.rows.push(i);
+  }
+  text(i: number): string {
+    this.vector ??= arrow.makeVector(this.src);
+    return String(this.vector.get(i));
   }
   describe(i: number): string {
     this.vector ??= arrow.makeVector(this.src);

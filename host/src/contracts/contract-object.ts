@@ -2,6 +2,8 @@
 import * as arrow from 'apache-arrow';
 import { arrowTypeFor, inferLogicalType, isTimestampPhysical } from './arrow-types.js';
 import type { ContractField, ContractObject, LogicalType } from './model.js';
+import { compileRules } from './rules/compile.js';
+import type { RuleProblem } from './rules/field-options.js';
 
 /** The parts of an ODCS property the host reads. */
 export interface OdcsProperty {
@@ -16,6 +18,8 @@ export interface OdcsProperty {
   classification?: string;
   tags?: string[];
   examples?: unknown[];
+  unique?: boolean;
+  quality?: Record<string, unknown>[];
 }
 
 export interface OdcsObject {
@@ -23,6 +27,7 @@ export interface OdcsObject {
   description?: string;
   tags?: string[];
   properties?: OdcsProperty[];
+  quality?: Record<string, unknown>[];
 }
 
 export interface ContractIdentity {
@@ -32,7 +37,8 @@ export interface ContractIdentity {
   name?: string;
 }
 
-export function buildContractObject(obj: OdcsObject, contract: ContractIdentity): ContractObject {
+/** Malformed quality rules are pushed to `problems` (pointers below the object). */
+export function buildContractObject(obj: OdcsObject, contract: ContractIdentity, problems: RuleProblem[] = []): ContractObject {
   const props = obj.properties ?? [];
   const fields = props.map(toField);
   const primaryKey = props
@@ -45,7 +51,10 @@ export function buildContractObject(obj: OdcsObject, contract: ContractIdentity)
     fields.map((f) => new arrow.Field(f.name, f.arrowType, !f.required, fieldMetadata(f))),
     new Map(Object.entries(parquetMetadata)),
   );
-  return { name: obj.name, fields, primaryKey, arrowSchema, jsonSchema: recordJsonSchema(obj, props, fields), parquetMetadata };
+  const compiled = compileRules(obj, props, fields, primaryKey);
+  problems.push(...compiled.problems);
+  const jsonSchema = recordJsonSchema(obj, props, fields);
+  return { name: obj.name, fields, primaryKey, arrowSchema, jsonSchema, parquetMetadata, rules: compiled.rules };
 }
 
 const position = (p: OdcsProperty): number =>

@@ -6,7 +6,8 @@ export type ValidationIssueKind =
   | 'type-mismatch' // a column (or one value of it) cannot be cast losslessly to the contract type
   | 'null-in-required' // a null where the contract says required
   | 'extra-field' // a column the contract does not declare
-  | 'corrupt-line'; // a JSON Lines line that is not a JSON object
+  | 'corrupt-line' // a JSON Lines line that is not a JSON object
+  | 'rule-violation'; // a value fails a data quality rule of the contract (rules/)
 
 export interface ValidationIssue {
   kind: ValidationIssueKind;
@@ -16,12 +17,19 @@ export interface ValidationIssue {
   field: string;
   expected: string;
   actual: string;
+  /**
+   * The rule the row failed, as in RowFailure.rule: 'type' (type-mismatch), 'required'
+   * (null-in-required, missing-field), or the data quality rule (rule-violation).
+   */
+  rule?: string;
 }
 
 export const describeIssue = (i: ValidationIssue): string =>
   i.kind === 'corrupt-line'
     ? `stream "${i.stream}" line ${i.row}: expected ${i.expected}, got ${i.actual}`
-    : `stream "${i.stream}" row ${i.row}, field "${i.field}": expected ${i.expected}, got ${i.actual}`;
+    : i.kind === 'rule-violation'
+      ? `stream "${i.stream}" row ${i.row}, field "${i.field}": rule ${i.rule} (${i.expected}) failed, got ${i.actual}`
+      : `stream "${i.stream}" row ${i.row}, field "${i.field}": expected ${i.expected}, got ${i.actual}`;
 
 /** Data does not conform to its contract. Terminal: retrying the same data gives the same answer. */
 export class DataValidationError extends HostError {
@@ -43,10 +51,27 @@ export class DataValidationError extends HostError {
         expected: first.expected,
         actual: first.actual,
         kind: first.kind,
+        ...(first.rule !== undefined ? { rule: first.rule } : {}),
         totalIssues: total,
         issues,
       },
     });
     this.issues = issues;
+  }
+}
+
+/** A count rule of the contract (rowCount, nullValues with a tolerance, ...) failed at the end of a stream. */
+export class DataQualityError extends HostError {
+  readonly results: { rule: string; field: string; expected: string; actual: number; message: string }[];
+
+  constructor(stream: string, failed: { rule: string; field: string; expected: string; actual: number; unit: string; message: string }[]) {
+    const first = failed[0];
+    if (first === undefined) throw new TypeError('DataQualityError needs at least one failed rule');
+    const more = failed.length > 1 ? ` (and ${failed.length - 1} more failed rule${failed.length > 2 ? 's' : ''})` : '';
+    super('DATA_QUALITY_FAILED', 'host', `data quality rule failed: ${first.message}${more}`, {
+      retryable: false,
+      details: { stream, rule: first.rule, field: first.field, expected: first.expected, actual: first.actual, unit: first.unit, failed },
+    });
+    this.results = failed;
   }
 }

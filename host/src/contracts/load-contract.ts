@@ -5,6 +5,7 @@ import { ConfigError } from '../errors/index.js';
 import { buildContractObject, type OdcsObject } from './contract-object.js';
 import type { ContractObject, DataContract } from './model.js';
 import { checkOdcs, type SchemaViolation } from './odcs-schema.js';
+import type { RuleProblem } from './rules/field-options.js';
 
 /** How many schema violations the CONTRACT_INVALID message names. */
 const SHOWN_VIOLATIONS = 3;
@@ -37,7 +38,14 @@ export function parseContract(text: string, file: string): DataContract {
 
   const c = data as { id: string; version: string; apiVersion: string; name?: string; schema?: OdcsObject[] };
   const identity = { id: c.id, version: c.version, apiVersion: c.apiVersion, ...(c.name !== undefined ? { name: c.name } : {}) };
-  const objects = (c.schema ?? []).map((o) => buildContractObject(o, identity));
+  const problems: SchemaViolation[] = [];
+  const objects = (c.schema ?? []).map((o, i) => {
+    const found: RuleProblem[] = [];
+    const object = buildContractObject(o, identity, found);
+    for (const p of found) problems.push({ pointer: `schema/${i}/${p.at}`, message: p.message });
+    return object;
+  });
+  if (problems.length > 0) throw invalidRules(file, problems, doc, lines);
   checkNames(file, objects);
   return { file, id: c.id, version: c.version, ...(c.name !== undefined ? { name: c.name } : {}), objects };
 }
@@ -61,6 +69,16 @@ function invalid(file: string, violations: SchemaViolation[], doc: Document, lin
     .map((v) => `${v.pointer || '(top level)'}: ${v.message}${v.line !== undefined ? ` (line ${v.line})` : ''}`);
   const more = violations.length > SHOWN_VIOLATIONS ? `; and ${violations.length - SHOWN_VIOLATIONS} more` : '';
   return new ConfigError('CONTRACT_INVALID', `contract ${file} is not valid ODCS v3.0.2: ${shown.join('; ')}${more}`, {
+    details: { file, violations: located },
+  });
+}
+
+/** Quality rules the host would enforce but cannot read (valid ODCS, unusable rule). */
+function invalidRules(file: string, problems: SchemaViolation[], doc: Document, lines: LineCounter): ConfigError {
+  const located = problems.map((v) => ({ ...v, line: lineOf(v.pointer, doc, lines) }));
+  const shown = located.slice(0, SHOWN_VIOLATIONS).map((v) => `${v.pointer}: ${v.message}${v.line !== undefined ? ` (line ${v.line})` : ''}`);
+  const more = problems.length > SHOWN_VIOLATIONS ? `; and ${problems.length - SHOWN_VIOLATIONS} more` : '';
+  return new ConfigError('CONTRACT_INVALID', `contract ${file}: data quality rule cannot be enforced: ${shown.join('; ')}${more}`, {
     details: { file, violations: located },
   });
 }

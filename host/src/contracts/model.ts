@@ -1,4 +1,5 @@
 import type * as arrow from 'apache-arrow';
+import type { ObjectRules } from './rules/model.js';
 
 /** The logical types of ODCS v3.0.2 (schema/properties/logicalType). */
 export type LogicalType = 'string' | 'date' | 'number' | 'integer' | 'object' | 'array' | 'boolean';
@@ -34,6 +35,8 @@ export interface ContractObject {
    * "dativo.primary_key" (JSON array).
    */
   parquetMetadata: Record<string, string>;
+  /** Data quality rules of the object and its properties (rules/), compiled at load. */
+  rules: ObjectRules;
 }
 
 export interface DataContract {

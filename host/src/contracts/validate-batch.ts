@@ -9,6 +9,13 @@
  *   uncastable value    (text that is not a timestamp, out-of-range integer) row violation, value -> null
  *   null in required    row violation
  *   extra column        strict: violation; warn: dropped, reported once per `reported` set
+ *   data quality rules  the contract's row rules (rules/: minimum, pattern, validValues, ...) on the
+ *                       cast values; with `rules` (a StreamRules), the run-level ones (unique,
+ *                       primaryKey, duplicates, counts) too
+ *
+ * Every failing row is in `failures` with the first rule it failed: 'type' (uncastable value or
+ * column), 'required' (null or missing column), or the quality rule. A field without rules costs
+ * nothing more than before; rules never change the data, so `sameLayout` is as without them.
  *
  * strict: any violation throws DataValidationError (the first one in the message, up to maxIssues in
  * details). warn: rows are kept, counted in invalidRows, issues returned (at most maxIssues).
@@ -22,6 +29,10 @@ import { castColumn } from './cast.js';
 import { nullColumn, nullIndices } from './columns.js';
 import { DataValidationError, type ValidationIssue } from './errors.js';
 import type { ContractField, ContractObject } from './model.js';
+import type { RuleRef } from './rules/model.js';
+import { FailureCollector, RowFailures } from './rules/row-failures.js';
+import type { StreamRules } from './rules/stream-rules.js';
+import { describeValue, reader, textOf } from './rules/values.js';
 
 export type ValidationMode = 'strict' | 'warn';
 
@@ -37,6 +48,8 @@ export interface ValidateOptions {
    * and a dropped column is reported once per stream instead of once per batch.
    */
   reported?: Set<string>;
+  /** The stream's run-level rules (uniqueness, counts): the same StreamRules for every batch. */
+  rules?: StreamRules;
 }
 
 export interface ValidationResult {
@@ -50,6 +63,8 @@ export interface ValidationResult {
   /** Rows with at least one violation (kept in warn mode). */
   invalidRows: number;
   issues: ValidationIssue[];
+  /** The failing rows of `batch`, each with its first failed rule (splitRejected uses it). */
+  failures: RowFailures;
 }
 
 export const DEFAULT_MAX_ISSUES = 100;
@@ -67,6 +82,8 @@ export function validateBatch(batch: arrow.RecordBatch, object: ContractObject, 
     const index = indexOf.get(field.name);
     const data = checkColumn(batch, index, field, found);
     sameLayout &&= index === i && sameBuffers(data, batch.data.children[i]!);
+    const checks = object.rules.checks.get(field.name);
+    if (checks !== undefined) for (const c of checks) found.check(c, data);
     return data;
   });
 
@@ -81,10 +98,12 @@ export function validateBatch(batch: arrow.RecordBatch, object: ContractObject, 
     found.add('extra-field', 0, f.name, what, describeType(f.type));
   }
 
-  if (opts.mode === 'strict' && found.total > 0) throw new DataValidationError(found.issues, { totalIssues: found.total });
   const schema = opts.mode === 'strict' ? object.arrowSchema : lenientSchema(object);
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children: columns });
-  return { batch: new arrow.RecordBatch(schema, data), sameLayout, invalidRows: found.invalidRows(), issues: found.issues };
+  const out = new arrow.RecordBatch(schema, data);
+  opts.rules?.observe(out, found.failures);
+  if (opts.mode === 'strict' && found.total > 0) throw new DataValidationError(found.issues, { totalIssues: found.total });
+  return { batch: out, sameLayout, invalidRows: found.failures.count, issues: found.issues, failures: found.failures.done() };
 }
 
 /** `data` is `src` itself or `src` relabelled with an equal type (what castColumn returns when no cast is needed). */
@@ -98,7 +117,7 @@ function checkColumn(batch: arrow.RecordBatch, index: number | undefined, field:
   if (index === undefined) {
     if (field.required) {
       found.add('missing-field', 0, field.name, `${expected} (required)`, 'missing');
-      found.allRowsInvalid();
+      found.allRows({ rule: 'required', field: field.name, expected: `${expected} (required)` });
     }
     return nullColumn(field.arrowType, n);
   }
@@ -106,11 +125,19 @@ function checkColumn(batch: arrow.RecordBatch, index: number | undefined, field:
   const cast = castColumn(src, field.arrowType, field.logicalType === 'object' || field.logicalType === 'array');
   if (cast === undefined) {
     found.add('type-mismatch', 0, field.name, expected, describeType(src.type));
-    found.allRowsInvalid();
+    found.allRows({ rule: 'type', field: field.name, expected });
     return nullColumn(field.arrowType, n);
   }
-  for (const i of cast.badRows) found.row(i, 'type-mismatch', field.name, expected, cast.badValue(i));
-  if (field.required) for (const i of nullIndices(src)) found.row(i, 'null-in-required', field.name, `non-null ${expected}`, 'null');
+  if (cast.badRows.length > 0) {
+    const id = found.failures.rule({ rule: 'type', field: field.name, expected }, cast.badText);
+    found.describe(id, 'type-mismatch', cast.badValue);
+    for (const i of cast.badRows) found.failures.fail(id, i);
+  }
+  if (field.required && src.nullCount !== 0) {
+    const id = found.failures.rule({ rule: 'required', field: field.name, expected: `non-null ${expected}` }, () => '');
+    found.describe(id, 'null-in-required', () => 'null');
+    for (const i of nullIndices(src)) found.failures.fail(id, i);
+  }
   return cast.data;
 }
 
@@ -127,43 +154,63 @@ export function lenientSchema(object: ContractObject): arrow.Schema {
   return s;
 }
 
-/** Collects issues up to the cap, counts all of them, and tracks which rows are invalid. */
+/**
+ * Collects issues up to the cap and counts all of them; the failing rows themselves are in
+ * `failures`, whose every failure (of a row rule) is also an issue.
+ */
 class Issues {
   readonly issues: ValidationIssue[] = [];
+  readonly failures: FailureCollector;
   total = 0;
   private readonly max: number;
-  private flags: Uint8Array | undefined;
-  private flagged = 0;
-  private all = false;
+  /** How a rule's failures read as issues: kind and the value shown; by rule id. */
+  private readonly shown = new Map<number, { kind: ValidationIssue['kind']; actual: (i: number) => string }>();
 
   constructor(
     private readonly opts: ValidateOptions,
-    private readonly rows: number,
+    rows: number,
   ) {
     this.max = opts.maxIssues ?? DEFAULT_MAX_ISSUES;
+    this.failures = new FailureCollector(rows, opts.rowOffset, (id, ref, i) => this.failed(id, ref, i));
   }
 
-  add(kind: ValidationIssue['kind'], index: number, field: string, expected: string, actual: string): void {
+  add(kind: ValidationIssue['kind'], index: number, field: string, expected: string, actual: string, rule?: string): void {
     this.total++;
     if (this.issues.length < this.max) {
-      this.issues.push({ kind, stream: this.opts.stream, row: this.opts.rowOffset + index, field, expected, actual });
+      const issue: ValidationIssue = { kind, stream: this.opts.stream, row: this.opts.rowOffset + index, field, expected, actual };
+      if (rule !== undefined) issue.rule = rule;
+      this.issues.push(issue);
     }
   }
 
-  row(index: number, kind: ValidationIssue['kind'], field: string, expected: string, actual: string): void {
-    this.add(kind, index, field, expected, actual);
-    this.flags ??= new Uint8Array(this.rows);
-    if (this.flags[index] === 0) {
-      this.flags[index] = 1;
-      this.flagged++;
-    }
+  /** Failures of rule `id` read as issues of `kind` showing `actual(i)` (default: a rule violation). */
+  describe(id: number, kind: ValidationIssue['kind'], actual: (i: number) => string): void {
+    this.shown.set(id, { kind, actual });
   }
 
-  allRowsInvalid(): void {
-    this.all = true;
+  /** Runs one row check of a column (its contract-typed data). */
+  check(c: RuleRef & { run(data: arrow.Data, fail: (i: number) => void): void }, data: arrow.Data): void {
+    const get = reader(data);
+    const id = this.failures.rule(c, (i) => textOf(data.type, get(i)));
+    this.describe(id, 'rule-violation', (i) => (data.getValid(i) ? describeValue(data.type, get(i)) : 'null'));
+    c.run(data, (i) => this.failures.fail(id, i));
   }
 
-  invalidRows(): number {
-    return this.all ? this.rows : this.flagged;
+  allRows(ref: RuleRef): void {
+    this.failures.failAll(this.failures.rule(ref, () => ''));
+  }
+
+  private failed(id: number, ref: RuleRef, i: number): void {
+    const how = this.shown.get(id);
+    const kind = how?.kind ?? 'rule-violation';
+    this.total++;
+    if (this.issues.length >= this.max) return;
+    const actual = how ? how.actual(i) : this.ruleValue(id, i);
+    const issue: ValidationIssue = { kind, stream: this.opts.stream, row: this.opts.rowOffset + i, field: ref.field, expected: ref.expected, actual, rule: ref.rule };
+    this.issues.push(issue);
+  }
+
+  private ruleValue(id: number, i: number): string {
+    return this.failures.valueOf(id, i);
   }
 }
