@@ -3,7 +3,9 @@
  * the configuration), and the message names the job key and the user's own file paths.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/fixtures.js';
 import { jobWorkspace } from '../helpers/job.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -61,5 +63,17 @@ describe("a config the reader plugin refuses exits 2 and names the job's key", (
     expect(r.status).toBe(2);
     expect(json(r.stdout).error).toMatchObject({ code: 'PLUGIN_CONFIG', details: { pluginCode: 'CONFIG_INVALID' } });
     expect(r.stderr).toMatch(/delimiter must be one ASCII character/);
+  });
+});
+
+describe("a config the writer plugin refuses exits 2 and names the job's key", () => {
+  it('target.config.dri: did you mean dir', () => {
+    const writer = join(REPO, 'plugins-rust', 'jsonl-writer', 'dist', 'plugin.yaml');
+    const ws = jobWorkspace(5, { target: { plugin: writer, connection: { local: { path: 'out' } }, config: { dri: '/out' } } });
+    const r = runCli(['run', ws.jobFile, '--json']);
+    expect(r.status).toBe(2);
+    const { error } = json(r.stdout);
+    expect(error).toMatchObject({ code: 'PLUGIN_CONFIG', details: { key: 'target.config.dri' } });
+    expect(error.message).toBe('plugin "jsonl-writer" refused its config: target.config.dri: unknown key (did you mean "dir"?); target.config.dir: required key is missing');
   });
 });

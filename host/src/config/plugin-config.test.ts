@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PluginError, PluginReportedError } from '../errors/index.js';
 import { packageRoot } from '../package-root.js';
-import { configViolations, explainConfigError, sourceConfigKey } from './plugin-config.js';
+import { configViolations, explainConfigError, sourceConfigKey, targetConfigKey } from './plugin-config.js';
 
 // The csv-reader's real config schema, as its spec() publishes it.
 const csvSchema = JSON.parse(
@@ -27,12 +27,17 @@ describe('a plugin config against the schema its spec publishes', () => {
       { path: ['incremental', 'strategy'], message: 'must be one of "file_mtime", "cursor" (got "cursr")' },
     ]);
     expect(configViolations(csvSchema, {})).toEqual([{ path: ['files'], message: 'required key is missing' }]);
+    expect(configViolations(csvSchema, { fils: files })).toEqual([
+      { path: ['fils'], message: 'unknown key (did you mean "files"?)' },
+      { path: ['files'], message: 'required key is missing' },
+    ]);
   });
 
   it('maps reader config paths to the job keys plan.ts builds them from', () => {
     expect(sourceConfigKey(['delimiter'])).toBe('source.config.delimiter');
     expect(sourceConfigKey(['files', '0'])).toBe('source.files.0');
     expect(sourceConfigKey(['incremental', 'strategy'])).toBe('source.incremental.strategy');
+    expect(targetConfigKey(['dir'])).toBe('target.config.dir');
   });
 });
 

@@ -74,7 +74,7 @@ function violationOf(e: ErrorObject): ConfigViolation | undefined {
   }
 }
 
-/** What is wrong with `config` per `schema`, deepest first; [] when it conforms. */
+/** What is wrong with `config` per `schema`, most telling first; [] when it conforms. */
 export function configViolations(schema: Record<string, unknown>, config: unknown): ConfigViolation[] {
   const validate = compile(schema);
   if (validate(config)) return [];
@@ -87,7 +87,9 @@ export function configViolations(schema: Record<string, unknown>, config: unknow
     seen.add(id!);
     out.push(v);
   }
-  return out.sort((a, b) => b.path.length - a.path.length);
+  // An unknown key first (a typo explains the required key it left missing), then deepest.
+  const rank = (v: ConfigViolation) => (v.message.startsWith('unknown key') ? 1000 : 0) + v.path.length;
+  return out.sort((a, b) => rank(b) - rank(a));
 }
 
 /**

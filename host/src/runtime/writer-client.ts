@@ -1,6 +1,7 @@
 import type { PluginInstance } from './plugin-instance.js';
 import type { Batch, CommitInfo, PluginSpec, StreamDescriptor } from './plugin-types.js';
 import { specFromWire, streamToWire } from './plugin-types.js';
+import { explainConfigError, targetConfigKey } from '../config/plugin-config.js';
 
 /** One stream's sink in a writer plugin: write batches, then commit or abort. */
 export class SinkClient {
@@ -27,16 +28,24 @@ export class SinkClient {
 export class WriterClient {
   constructor(readonly instance: PluginInstance) {}
 
+  /** A call given the config: its PLUGIN_CONFIG error comes back in job keys (target.config). */
+  #withConfig<T>(config: unknown, call: () => Promise<T>): Promise<T> {
+    return call().catch(async (e: unknown) => {
+      throw await explainConfigError(e, () => this.spec(), config, targetConfigKey);
+    });
+  }
+
   async spec(): Promise<PluginSpec> {
     return specFromWire(await this.instance.call('writer.spec'));
   }
 
   async check(config: unknown): Promise<void> {
-    await this.instance.call('writer.check', [JSON.stringify(config)]);
+    await this.#withConfig(config, () => this.instance.call('writer.check', [JSON.stringify(config)]));
   }
 
   async openSink(config: unknown, stream: StreamDescriptor): Promise<SinkClient> {
-    const handle = await this.instance.call<number>('sink.open', [{ config: JSON.stringify(config), stream: streamToWire(stream) }]);
+    const open = { config: JSON.stringify(config), stream: streamToWire(stream) };
+    const handle = await this.#withConfig(config, () => this.instance.call<number>('sink.open', [open]));
     return new SinkClient(this.instance, handle);
   }
 
