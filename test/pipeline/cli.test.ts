@@ -102,7 +102,7 @@ describe('check, discover, spec', () => {
     expect(runCli(['check', ws.jobFile, '--json'])).toMatchObject({ status: 0 });
     const d = runCli(['discover', ws.jobFile, '--json']);
     expect(d.status).toBe(0);
-    expect(json(d.stdout).streams[0].name).toBe('orders');
+    expect(json(d.stdout).streams[0]).toMatchObject({ stream: 'orders', files: [ws.csv], offered: [{ name: 'orders' }] });
   });
 
   it('spec prints the reader plugin spec', () => {

@@ -16,6 +16,23 @@ const incremental = z
   })
   .strict();
 
+/** What a run does with a stream's earlier data (see docs/jobs.md, "Write dispositions"). */
+export const writeDisposition = z.enum(['append', 'replace', 'merge']);
+export type WriteDisposition = z.output<typeof writeDisposition>;
+
+/** A stream: a contract object's name, or the name with its own files and disposition. */
+const streamEntry = z.union([
+  z.string(),
+  z
+    .object({
+      name: z.string(),
+      /** This stream's input files (the last path component may hold * wildcards). */
+      files: z.array(z.string()).min(1).optional(),
+      write_disposition: writeDisposition.optional(),
+    })
+    .strict(),
+]);
+
 const connection = z.union([
   z.object({ local: z.object({ path: z.string() }).strict() }).strict(),
   z
@@ -64,7 +81,8 @@ export const jobSchema = z
       .object({
         /** A reader plugin's manifest; overrides the recipe's plugin. */
         plugin: z.string().optional(),
-        objects: z.array(z.string()).min(1).optional(),
+        objects: z.array(streamEntry).min(1).optional(),
+        /** Input files of a job with one stream; with several, each stream names its own. */
         files: z.array(z.string()).optional(),
         config: z.record(z.string(), z.unknown()).default({}),
         incremental: incremental.optional(),
@@ -85,10 +103,20 @@ export const jobSchema = z
          */
         encoding_threads: z.number().int().min(1).max(16).optional(),
         partitioning: z.array(z.string()).default([]),
+        /** Every stream's disposition unless its source.objects entry names one. */
+        write_disposition: writeDisposition.optional(),
         config: z.record(z.string(), z.unknown()).default({}),
       })
       .strict(),
     schema_validation_mode: z.enum(['strict', 'warn']).default('strict'),
+    /**
+     * Input columns the contract does not name: error (the run fails), drop (reported once
+     * per input, not written), keep (written after the contract's columns, as read).
+     * Default: error in strict mode, drop in warn mode.
+     */
+    extra_columns: z.enum(['error', 'drop', 'keep']).optional(),
+    /** warn mode: rows that break a rule are kept (counted) or moved to `_rejected/<stream>`. */
+    invalid_rows: z.enum(['keep', 'quarantine']).default('keep'),
     secrets: z
       .object({
         manager: z.enum(['env', 'file', 'none']).default('none'),
@@ -121,6 +149,8 @@ export interface Job extends JobConfig {
     sourcePlugin?: string;
     targetPlugin?: string;
     sourceFiles: string[];
+    /** Stream name -> its own files (source.objects entries with files), resolved. */
+    streamFiles: Record<string, string[]>;
     localTarget?: string;
     stateDir: string;
   };
@@ -160,12 +190,16 @@ function resolveJob(cfg: JobConfig, file: string): Job {
       sourcePlugin: at(cfg.source.plugin),
       targetPlugin: at(cfg.target.plugin),
       sourceFiles: (cfg.source.files ?? []).map((f) => at(f)!),
+      streamFiles: Object.fromEntries(
+        (cfg.source.objects ?? []).flatMap((o) => (typeof o === 'string' || o.files === undefined ? [] : [[o.name, o.files.map((f) => at(f)!)]])),
+      ),
       localTarget: conn && 'local' in conn ? at(conn.local.path) : undefined,
       stateDir: at(cfg.state.path) ?? resolve(dir, '.dativo', 'state'),
     },
-    capabilityPolicy: p && {
+    // No policy block is the empty ceiling: a kind the policy does not list is denied.
+    capabilityPolicy: {
       ...p,
-      filesystem: p.filesystem?.map((f) => ({ ...f, host: at(f.host)! })),
+      filesystem: p?.filesystem?.map((f) => ({ ...f, host: at(f.host)! })),
     },
   };
 }

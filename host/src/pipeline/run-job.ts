@@ -2,24 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { validateBatch, type ContractObject } from '../contracts/index.js';
 import { ConfigError, type HostError } from '../errors/index.js';
 import { createLogger } from '../logging/logger.js';
 import { loadPlugin } from '../runtime/load-plugin.js';
 import type { ReaderClient } from '../runtime/reader-client.js';
-import type { Batch } from '../runtime/plugin-types.js';
 import { createSecretManager } from '../secrets/create-secret-manager.js';
 import type { SecretManager } from '../secrets/secret-manager.js';
 import { FileStateStore, type StateStore } from '../state/state-store.js';
+import { LocalStore } from '../targets/local-store.js';
 import { LocalTarget } from '../targets/local-target.js';
-import type { CommitRecord, CommittedFile, Target } from '../targets/target.js';
+import { acquireRunLock } from '../targets/run-lock.js';
+import type { CommitRecord, RunLock, Target } from '../targets/target.js';
 import { parquetOutput, type RunOutput } from './run-output.js';
+import { runStream, type StreamSummary } from './run-stream.js';
 import { writerPluginOutput } from './writer-plugin-output.js';
-import { BoundedQueue } from './bounded-queue.js';
-import { decodeBatch } from './decode.js';
 import { planJob, type RunPlan } from './plan.js';
 import type { Progress } from './progress.js';
-import { backoffDelay, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
+
+export type { StreamSummary } from './run-stream.js';
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -36,16 +37,6 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
 }
 
-export interface StreamSummary {
-  stream: string;
-  records: number;
-  invalidRecords: number;
-  batches: number;
-  bytesIn: number;
-  files: CommittedFile[];
-  checkpoint?: string;
-}
-
 export interface RunSummary {
   status: 'succeeded';
   runId: string;
@@ -58,24 +49,30 @@ export interface RunSummary {
   streams: StreamSummary[];
   /** Runs whose interrupted commit this run finished first. */
   recovered: string[];
+  /** What the user should know about the job as written (e.g. each run reloads all rows). */
+  notes: string[];
 }
 
 /** Sortable and unique: 20261125T091500Z-a1b2c3. */
 export const newRunId = (): string => `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${randomBytes(3).toString('hex')}`;
 
 /**
- * Runs a job: reader -> bytes-bounded queue -> contract validation -> Parquet writer
- * -> staged files -> atomic commit -> state checkpoint (only after the commit).
- * Throws a typed HostError when the job fails; nothing of a failed run is visible.
+ * Runs a job: for each stream, its own reader -> bytes-bounded queue -> schema check and
+ * contract validation -> Parquet writer -> staged files; then one atomic commit of every
+ * stream -> state checkpoints (only after the commit). One run of a job at a time (a
+ * lock on the target). Throws a typed HostError when the job fails; nothing of a failed
+ * run is visible.
  */
 export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {}): Promise<RunSummary> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const plan = typeof jobOrPlan === 'string' ? planJob(jobOrPlan, { env: opts.env, registry: opts.registry }) : jobOrPlan;
   const { job } = plan;
+  const scope = { tenant: job.tenant_id, job: job.name };
   const runId = newRunId();
   const log = (opts.logger ?? createLogger()).child({ tenant: job.tenant_id, job: job.name, run: runId });
   const state = opts.state ?? new FileStateStore(job.paths.stateDir);
+  for (const note of plan.notes) log.warn({ note }, note);
 
   const saveCheckpoints = async (record: CommitRecord) => {
     for (const [stream, checkpoint] of Object.entries(record.checkpoints)) {
@@ -86,40 +83,46 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
   const pluginOptions = { policy: job.capabilityPolicy, secrets, env: opts.env, logger: log, cacheDir: opts.cacheDir };
 
   // Output: a writer plugin, or the built-in Parquet writer on a target (finishing any
-  // commit a crash interrupted before this run starts).
+  // commit a crash interrupted before this run starts). Either way the job's lock first.
   let output: RunOutput;
   let recovered: CommitRecord[] = [];
+  let lock: RunLock | undefined;
   let closeWriter = async () => {};
-  if (job.paths.targetPlugin) {
-    const bindings: Record<string, string> = {};
-    if (job.paths.localTarget) {
-      await mkdir(job.paths.localTarget, { recursive: true });
-      bindings['/out'] = job.paths.localTarget;
+  try {
+    if (job.paths.targetPlugin) {
+      lock = await acquireRunLock(new LocalStore(job.paths.stateDir), scope, runId);
+      const bindings: Record<string, string> = {};
+      if (job.paths.localTarget) {
+        await mkdir(job.paths.localTarget, { recursive: true });
+        bindings['/out'] = job.paths.localTarget;
+      }
+      const writer = await (await loadPlugin({ manifest: job.paths.targetPlugin, bindings, ...pluginOptions })).openWriter();
+      closeWriter = () => writer.close();
+      output = await writerPluginOutput(writer, job.target.config);
+    } else {
+      const target = opts.target ?? (await createTarget(plan));
+      lock = await target.lock(scope, runId);
+      recovered = await target.recover(scope, saveCheckpoints);
+      for (const r of recovered) log.warn({ recoveredRun: r.runId }, `finished the commit of interrupted run ${r.runId}`);
+      output = parquetOutput(job, target, await target.beginRun(runId, scope));
     }
-    const writer = await (await loadPlugin({ manifest: job.paths.targetPlugin, bindings, ...pluginOptions })).openWriter();
-    closeWriter = () => writer.close();
-    output = await writerPluginOutput(writer, job.target.config);
-  } else {
-    const target = opts.target ?? (await createTarget(plan));
-    recovered = await target.recover(saveCheckpoints);
-    for (const r of recovered) log.warn({ recoveredRun: r.runId }, `finished the commit of interrupted run ${r.runId}`);
-    output = parquetOutput(job, target, await target.beginRun(runId));
+  } catch (e) {
+    await closeWriter();
+    await lock?.release();
+    throw e;
   }
 
-  let reader: ReaderClient | undefined;
+  const readers: ReaderClient[] = [];
   try {
-    const plugin = await loadPlugin({
-      manifest: plan.source.plugin,
-      bindings: plan.source.bindings,
-      ...pluginOptions,
-    });
-    reader = await withRetry(() => plugin.openReader(), retryOpts(plan, log, 'instantiate'));
     log.info({ output: output.description, streams: plan.streams.map((s) => s.name) }, 'run started');
-    const opened = reader;
-    await withRetry(() => opened.check(plan.source.config), retryOpts(plan, log, 'check'));
     const streams: StreamSummary[] = [];
     for (const s of plan.streams) {
-      streams.push(await runStream(plan, s.name, s.object, reader, output, state, log.child({ stream: s.name }), opts.onProgress));
+      // Each stream its own reader, bound to its own files only.
+      const plugin = await loadPlugin({ manifest: plan.source.plugin, bindings: s.bindings, ...pluginOptions });
+      const reader = await withRetry(() => plugin.openReader(), retryOpts(plan, log, 'instantiate'));
+      readers.push(reader);
+      await withRetry(() => reader.check(s.config), retryOpts(plan, log, 'check'));
+      streams.push(await runStream({ plan, stream: s, reader, output, state, log: log.child({ stream: s.name }), onProgress: opts.onProgress }));
     }
     const record: CommitRecord = {
       runId,
@@ -128,8 +131,9 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       startedAt,
       files: streams.flatMap((s) => s.files),
       checkpoints: Object.fromEntries(streams.flatMap((s) => (s.checkpoint === undefined ? [] : [[s.stream, s.checkpoint]]))),
+      replaced: plan.streams.filter((s) => s.disposition === 'replace').map((s) => s.name),
     };
-    await output.commit(record, saveCheckpoints);
+    const files = await output.commit(record, saveCheckpoints);
     const summary: RunSummary = {
       status: 'succeeded',
       runId,
@@ -138,23 +142,25 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       durationMs: performance.now() - started,
       records: streams.reduce((n, s) => n + s.records, 0),
       bytesIn: streams.reduce((n, s) => n + s.bytesIn, 0),
-      bytesWritten: record.files.reduce((n, f) => n + f.bytes, 0),
-      streams,
+      bytesWritten: files.reduce((n, f) => n + f.bytes, 0),
+      streams: streams.map((s) => ({ ...s, files: files.filter((f) => f.stream === s.stream) })),
       recovered: recovered.map((r) => r.runId),
+      notes: plan.notes,
     };
-    log.info({ records: summary.records, files: record.files.length, durationMs: Math.round(summary.durationMs) }, 'run committed');
+    log.info({ records: summary.records, files: files.length, durationMs: Math.round(summary.durationMs) }, 'run committed');
     return summary;
   } catch (e) {
     await output.abort();
     log.error({ err: e, code: (e as HostError).code }, 'run failed; nothing was committed');
     throw e;
   } finally {
-    await reader?.close();
+    for (const r of readers) await r.close();
     await closeWriter();
+    await lock.release();
   }
 }
 
-async function createTarget(plan: RunPlan): Promise<Target> {
+export async function createTarget(plan: RunPlan): Promise<Target> {
   const { job } = plan;
   if (job.paths.localTarget) return new LocalTarget(job.paths.localTarget);
   const conn = job.target.connection;
@@ -171,96 +177,3 @@ const retryOpts = (plan: RunPlan, log: Logger, what: string) => ({
   onRetry: (attempt: number, delayMs: number, error: unknown) =>
     log.warn({ attempt, delayMs: Math.round(delayMs), code: (error as HostError).code, err: error }, `${what} failed, retrying`),
 });
-
-async function runStream(
-  plan: RunPlan,
-  stream: string,
-  object: ContractObject,
-  reader: ReaderClient,
-  output: RunOutput,
-  state: StateStore,
-  log: Logger,
-  onProgress?: (p: Progress) => void,
-): Promise<StreamSummary> {
-  const { job } = plan;
-  const started = performance.now();
-  const committed = await state.get(job.tenant_id, job.name, stream);
-  const writer = await output.openStream(stream, object);
-  const queue = new BoundedQueue<Batch>(job.queue_max_bytes);
-  const summary: StreamSummary = { stream, records: 0, invalidRecords: 0, batches: 0, bytesIn: 0, files: [], checkpoint: committed?.checkpoint };
-  log.info({ checkpoint: committed?.checkpoint ?? null }, committed ? 'resuming from the last committed checkpoint' : 'reading from the start');
-
-  // Producer: pulls batches from the plugin while the queue has room.
-  const producer = (async () => {
-    try {
-      for await (const batch of readWithReopen(plan, reader, stream, object, committed?.checkpoint, log)) await queue.push(batch, batch.bytes.byteLength);
-      queue.close();
-    } catch (e) {
-      queue.fail(e);
-    }
-  })();
-
-  // Consumer: validates and writes, in order.
-  try {
-    let warned = 0;
-    for (let batch = await queue.shift(); batch; batch = await queue.shift()) {
-      const decoded = [...decodeBatch(batch, object)];
-      for (const rb of decoded) {
-        const v = validateBatch(rb, object, { mode: job.schema_validation_mode, stream, rowOffset: summary.records });
-        summary.invalidRecords += v.invalidRows;
-        for (const issue of v.issues) if (warned++ < 20) log.warn({ issue }, 'row does not match the contract (kept: schema_validation_mode warn)');
-        // The plugin's bytes already encode a batch validation left as it was.
-        const reusable = batch.encoding === 'arrow-ipc-stream' && decoded.length === 1 && v.sameLayout;
-        await writer.write(v.batch, reusable ? batch.bytes : undefined);
-        summary.records += rb.numRows;
-      }
-      summary.batches++;
-      summary.bytesIn += batch.bytes.byteLength;
-      if (batch.checkpoint !== undefined) summary.checkpoint = batch.checkpoint;
-      onProgress?.({ stream, records: summary.records, bytes: summary.bytesIn, elapsedMs: performance.now() - started });
-    }
-  } catch (e) {
-    queue.close();
-    throw e;
-  } finally {
-    await producer;
-  }
-  summary.files = await writer.finish();
-  if (summary.invalidRecords > 0) log.warn({ invalidRecords: summary.invalidRecords }, `${summary.invalidRecords} rows did not match the contract and were kept`);
-  log.info({ records: summary.records, files: summary.files.length, queuePeakBytes: queue.peakBytes }, 'stream done');
-  return summary;
-}
-
-/**
- * The schema handed to the reader: it types the columns, but every field is optional,
- * because the contract (strict or warn) is the host's to enforce, after the boundary.
- */
-const readerSchema = (object: ContractObject): Record<string, unknown> => ({ ...object.jsonSchema, required: [] });
-
-/**
- * The stream's batches. A transient (retryable) plugin error is retried by reopening
- * the extraction at the last checkpoint this run received, when no batch was taken
- * after it: nothing is read twice and nothing is skipped.
- */
-async function* readWithReopen(plan: RunPlan, reader: ReaderClient, stream: string, object: ContractObject, committed: string | undefined, log: Logger): AsyncGenerator<Batch> {
-  let checkpoint = committed;
-  let sinceCheckpoint = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for await (const batch of reader.read({ config: plan.source.config, stream, schema: readerSchema(object), checkpoint })) {
-        yield batch;
-        if (batch.checkpoint !== undefined) {
-          checkpoint = batch.checkpoint;
-          sinceCheckpoint = 0;
-        } else sinceCheckpoint++;
-      }
-      return;
-    } catch (e) {
-      const err = e as HostError;
-      if (!err.retryable || sinceCheckpoint > 0 || attempt >= plan.job.retries.max_attempts) throw e;
-      const delay = backoffDelay(attempt, err, { baseDelayMs: plan.job.retries.base_delay_ms });
-      log.warn({ attempt, delayMs: Math.round(delay), code: err.code, checkpoint: checkpoint ?? null }, 'read failed, reopening at the last checkpoint');
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-}

@@ -18,8 +18,8 @@ export interface StreamSink {
 export interface RunOutput {
   readonly description: string;
   openStream(stream: string, object: ContractObject): Promise<StreamSink>;
-  /** Makes the run's data visible and durable, then `applied` (state) runs. */
-  commit(record: CommitRecord, applied: (r: CommitRecord) => Promise<void>): Promise<void>;
+  /** Makes the run's data visible and durable, then `applied` (state) runs; returns what was committed. */
+  commit(record: CommitRecord, applied: (r: CommitRecord) => Promise<void>): Promise<CommittedFile[]>;
   abort(): Promise<void>;
 }
 
@@ -39,7 +39,7 @@ export function parquetOutput(job: Job, target: Target, staging: RunStaging): Ru
     },
     async commit(record, applied) {
       await encoders.terminate();
-      await staging.commit(record, applied);
+      return (await staging.commit(record, applied)).files;
     },
     async abort() {
       await encoders.terminate();

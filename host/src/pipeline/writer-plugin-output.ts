@@ -2,18 +2,22 @@ import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import type { ContractObject } from '../contracts/index.js';
 import type { WriterClient, SinkClient } from '../runtime/writer-client.js';
 import { withSchema } from '../arrow-ipc/with-schema.js';
-import type { CommitRecord } from '../targets/target.js';
+import type { CommitRecord, CommittedFile } from '../targets/target.js';
 import type { RunOutput, StreamSink } from './run-output.js';
 
 const encoder = new TextEncoder();
 
-/** Arrow rows as JSON Lines, for writers that take only JSON (bigints and dates made JSON-safe). */
-function toJsonLines(batch: RecordBatch): Uint8Array {
+/** Stands for a bigint's digits while JSON.stringify runs (a string no value holds: it has NULs). */
+const BIG = '\u0000int64:';
+const BIG_QUOTED = /"\\u0000int64:(-?\d+)"/g;
+
+/** Arrow rows as JSON Lines, for writers that take only JSON: int64 values as exact JSON numbers. */
+export function toJsonLines(batch: RecordBatch): Uint8Array {
   let text = '';
   for (const row of batch) {
-    text += JSON.stringify(row?.toJSON(), (_, v) => (typeof v === 'bigint' ? Number(v) : v)) + '\n';
+    text += JSON.stringify(row?.toJSON(), (_, v) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : `${BIG}${v}`) : v)) + '\n';
   }
-  return encoder.encode(text);
+  return encoder.encode(text.includes('int64:') ? text.replace(BIG_QUOTED, '$1') : text);
 }
 
 /**
@@ -42,11 +46,15 @@ export async function writerPluginOutput(writer: WriterClient, config: Record<st
       };
     },
     async commit(record: CommitRecord, applied) {
+      const files: CommittedFile[] = [];
       for (const { stream, sink } of sinks) {
         const info = await sink.commit();
-        for (const location of info.locations) record.files.push({ stream, path: location, rows: info.records, bytes: info.bytes });
+        // A sink reports its rows and bytes once, for all its locations: the first carries them.
+        info.locations.forEach((path, i) => files.push({ stream, path, rows: i === 0 ? Number(info.records) : 0, bytes: i === 0 ? Number(info.bytes) : 0 }));
       }
+      record.files.push(...files);
       await applied(record);
+      return files;
     },
     async abort() {
       for (const { sink } of sinks) await sink.abort().catch(() => undefined);

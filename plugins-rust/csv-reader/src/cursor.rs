@@ -33,7 +33,6 @@ enum CursorValue {
 
 pub struct Cursor {
     pub field: String,
-    index: usize,
     ty: ColumnType,
     /// Rows must be greater than this (the committed checkpoint).
     start: Option<CursorValue>,
@@ -43,22 +42,22 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn new(field: &str, columns: &[Column], checkpoint: Option<&Value>) -> Result<Cursor> {
-        let index = columns
+        let ty = columns
             .iter()
-            .position(|c| c.name == field)
-            .ok_or_else(|| Error::config("CURSOR_INVALID", format!("cursor_field {field:?} is not a column of the stream")))?;
-        let ty = columns[index].ty;
+            .find(|c| c.name == field)
+            .ok_or_else(|| Error::config("CURSOR_INVALID", format!("cursor_field {field:?} is not a column of the stream")))?
+            .ty;
         if ty == ColumnType::Boolean {
             return Err(Error::config("CURSOR_INVALID", format!("cursor_field {field:?} is boolean; it cannot order rows")));
         }
         let start = checkpoint.map(|v| from_json(ty, v)).transpose()?;
-        Ok(Cursor { field: field.to_string(), index, ty, max: start.clone(), start })
+        Ok(Cursor { field: field.to_string(), ty, max: start.clone(), start })
     }
 
     /// The rows past the committed checkpoint.
     pub fn filter(&self, batch: RecordBatch) -> Result<RecordBatch> {
         let Some(start) = &self.start else { return Ok(batch) };
-        let column = batch.column(self.index);
+        let column = self.column(&batch)?;
         let scalar = self.scalar(start);
         let mask = gt(column, &scalar).map_err(|e| Error::internal("CURSOR_FILTER", e.to_string()))?;
         if mask.true_count() == batch.num_rows() {
@@ -67,9 +66,19 @@ impl Cursor {
         filter_record_batch(&batch, &mask).map_err(|e| Error::internal("CURSOR_FILTER", e.to_string()))
     }
 
+    /// The cursor column of a batch (found by name: a file's batches hold the columns it has).
+    fn column<'a>(&self, batch: &'a RecordBatch) -> Result<&'a ArrayRef> {
+        let fields = batch.schema_ref().fields();
+        let exact = fields.iter().position(|f| f.name() == &self.field);
+        match exact.or_else(|| fields.iter().position(|f| f.name().eq_ignore_ascii_case(&self.field))) {
+            Some(i) => Ok(batch.column(i)),
+            None => Err(Error::data("CURSOR_COLUMN_MISSING", format!("the cursor column {:?} is not in this file", self.field))),
+        }
+    }
+
     /// Takes the batch's largest cursor value into account.
     pub fn observe(&mut self, batch: &RecordBatch) {
-        let column = batch.column(self.index);
+        let Ok(column) = self.column(batch) else { return };
         let batch_max = match self.ty {
             ColumnType::Integer => max(column.as_primitive::<Int64Type>()).map(CursorValue::Int),
             ColumnType::Number => max(column.as_primitive::<Float64Type>()).map(CursorValue::Float),

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use arrow_array::types::TimestampMicrosecondType;
 use arrow_array::cast::AsArray;
-use arrow_array::{new_null_array, Array, ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow_csv::reader::Decoder;
 use arrow_csv::ReaderBuilder;
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -88,7 +88,6 @@ pub struct Stats {
 pub struct Extraction {
     config: Config,
     columns: Vec<Column>,
-    schema: SchemaRef,
     mode: Mode,
     files: VecDeque<FileTask>,
     current: Option<(FileTask, FileReader)>,
@@ -106,7 +105,6 @@ impl Extraction {
             Some(s) => schema::from_json_schema(s)?,
             None => schema::infer(&paths[0], &config)?,
         };
-        let schema = schema::arrow_schema(&columns);
         let previous = checkpoint::parse(req.checkpoint, &config)?;
 
         let mut tasks = Vec::with_capacity(paths.len());
@@ -145,7 +143,6 @@ impl Extraction {
         Ok(Extraction {
             config,
             columns,
-            schema,
             mode,
             files: tasks.into(),
             current: None,
@@ -168,7 +165,7 @@ impl Extraction {
             if self.current.is_none() {
                 match self.files.pop_front() {
                     Some(task) => {
-                        let reader = FileReader::open(&task.path, &self.config, &self.columns, &self.schema)?;
+                        let reader = FileReader::open(&task.path, &self.config, &self.columns)?;
                         self.stats.files += 1;
                         self.current = Some((task, reader));
                     }
@@ -198,9 +195,11 @@ impl Extraction {
         let batch = match &self.mode {
             Mode::Cursor(cursor) => {
                 let started = Instant::now();
-                let filtered = cursor.filter(batch);
+                let rows = batch.num_rows();
+                let filtered = cursor.filter(batch)?;
                 self.stats.filter += started.elapsed();
-                filtered?
+                // Rows left out: the batch's rows are no longer the file's consecutive lines.
+                if filtered.num_rows() == rows { filtered } else { ipc::without_first_line(filtered) }
             }
             _ => batch,
         };
@@ -238,7 +237,7 @@ impl Extraction {
             match self.ready.back_mut() {
                 Some(last) => last.checkpoint = Some(state),
                 None => {
-                    let bytes = ipc::encode(&RecordBatch::new_empty(self.schema.clone()))?;
+                    let bytes = ipc::encode(&RecordBatch::new_empty(reader.schema.clone()))?;
                     self.stats.batches += 1;
                     self.stats.bytes += bytes.len();
                     self.ready.push_back(Output { bytes, checkpoint: Some(state) });
@@ -249,12 +248,11 @@ impl Extraction {
     }
 }
 
-/// Where a stream column comes from in one file's parsed batches.
-enum Source {
-    /// Index in the decoder's (projected) output.
-    Parsed(usize),
-    /// Not in this file: nulls.
-    Missing,
+/// One column of a file's batches: its index in the decoder's (projected) output, and
+/// the stream column it is (None: a column the stream does not name, passed on as text).
+struct FileColumn {
+    parsed: usize,
+    column: Option<Column>,
 }
 
 /// How a file's batches are decoded.
@@ -371,8 +369,10 @@ struct FileReader {
     projection: Option<Vec<usize>>,
     /// The file's column names (header, or the stream's names without one).
     header: Vec<String>,
-    sources: Vec<Source>,
+    /// The file's columns as emitted: the stream's found in it (stream order), then the others.
+    outputs: Vec<FileColumn>,
     columns: Vec<Column>,
+    /// The file's schema (metadata: dativo.source = its path).
     schema: SchemaRef,
     /// Lines before the first data row (1 with a header).
     header_lines: usize,
@@ -385,11 +385,14 @@ struct FileReader {
 }
 
 impl FileReader {
-    fn open(path: &str, config: &Config, columns: &[Column], schema: &SchemaRef) -> Result<FileReader> {
-        FileReader::open_with(path, config, columns, schema, ReadOptions::default())
+    fn open(path: &str, config: &Config, columns: &[Column]) -> Result<FileReader> {
+        FileReader::open_with(path, config, columns, ReadOptions::default())
     }
 
-    fn open_with(path: &str, config: &Config, columns: &[Column], schema: &SchemaRef, options: ReadOptions) -> Result<FileReader> {
+    /// The file's batches carry the columns it has: a stream column it lacks is absent
+    /// (the host checks every file's columns against the contract), a column the stream
+    /// does not name is passed on as text.
+    fn open_with(path: &str, config: &Config, columns: &[Column], options: ReadOptions) -> Result<FileReader> {
         let header: Vec<String> = if config.has_header {
             schema::read_head(path, config, 0)?.0
         } else {
@@ -399,23 +402,25 @@ impl FileReader {
                 .collect()
         };
 
-        // The file's columns: the stream's types by name; others are left unparsed.
+        // The file's columns: the stream's types by name (or by a re-cased name, which the
+        // host then reports), others as text; a repeated name is parsed once (its first column).
         let mut fields = Vec::with_capacity(header.len());
         let mut projection = Vec::new();
+        let mut matched: Vec<Option<&Column>> = Vec::new();
         for (i, name) in header.iter().enumerate() {
-            let column = columns.iter().find(|c| &c.name == name);
-            let wanted = column.is_some() && !header[..i].contains(name);
+            let column = stream_column(name, columns, &header);
             let ty = column.map_or(DataType::Utf8, |c| c.ty.parse_type());
             fields.push(Field::new(name, ty, true));
-            if wanted {
+            if !header[..i].contains(name) {
                 projection.push(i);
+                matched.push(column);
             }
         }
-        let mut sources = Vec::with_capacity(columns.len());
+        let mut outputs = Vec::with_capacity(projection.len());
         for c in columns {
-            match projection.iter().position(|&i| header[i] == c.name) {
-                Some(p) => sources.push(Source::Parsed(p)),
-                None if c.nullable => sources.push(Source::Missing),
+            match matched.iter().position(|m| m.is_some_and(|m| m.name == c.name)) {
+                Some(parsed) => outputs.push(FileColumn { parsed, column: Some(c.clone()) }),
+                None if c.nullable => {}
                 None => {
                     return Err(Error::data(
                         "CSV_MISSING_COLUMN",
@@ -424,6 +429,12 @@ impl FileReader {
                 }
             }
         }
+        for (parsed, m) in matched.iter().enumerate() {
+            if m.is_none() {
+                outputs.push(FileColumn { parsed, column: None });
+            }
+        }
+        let schema = file_schema(path, &outputs, &fields, &projection);
 
         let delimiter = config.delimiter_byte();
         let fast_columns: Option<Vec<(usize, Kind)>> = projection.iter().map(|&i| Kind::of(fields[i].data_type()).map(|k| (i, k))).collect();
@@ -443,9 +454,9 @@ impl FileReader {
             parse_schema,
             projection,
             header,
-            sources,
+            outputs,
             columns: columns.to_vec(),
-            schema: schema.clone(),
+            schema,
             header_lines: usize::from(config.has_header),
             rows_before: 0,
             peeked: None,
@@ -590,7 +601,7 @@ impl FileReader {
     /// message identical to what it always was.
     fn reference_error(&self, batch_error: ArrowError) -> Error {
         let options = ReadOptions { fast: false, buffer: READ_BUFFER };
-        let mut reference = match FileReader::open_with(&self.path, &self.config, &self.columns, &self.schema, options) {
+        let mut reference = match FileReader::open_with(&self.path, &self.config, &self.columns, options) {
             Ok(r) => r,
             Err(e) => return e,
         };
@@ -605,13 +616,15 @@ impl FileReader {
         self.csv_error(batch_error)
     }
 
-    /// The parsed batch in the stream's column order and types.
+    /// The parsed batch as the file's columns (stream columns in stream order and types,
+    /// then the others as text), its schema naming the line of its first row.
     fn to_stream_batch(&self, parsed: &[ArrayRef], rows: usize) -> Result<RecordBatch> {
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.columns.len());
-        for (column, source) in self.columns.iter().zip(&self.sources) {
-            let array = match source {
-                Source::Parsed(i) => parsed[*i].clone(),
-                Source::Missing => new_null_array(&column.ty.arrow_type(), rows),
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.outputs.len());
+        for out in &self.outputs {
+            let array = parsed[out.parsed].clone();
+            let Some(column) = &out.column else {
+                arrays.push(array);
+                continue;
             };
             if !column.nullable && array.null_count() > 0 {
                 let row = (0..rows).find(|&r| array.is_null(r)).unwrap_or(0);
@@ -633,7 +646,8 @@ impl FileReader {
             };
             arrays.push(array);
         }
-        RecordBatch::try_new_with_options(self.schema.clone(), arrays, &RecordBatchOptions::new().with_row_count(Some(rows)))
+        let schema = ipc::with_first_line(&self.schema, self.line_of(0));
+        RecordBatch::try_new_with_options(schema, arrays, &RecordBatchOptions::new().with_row_count(Some(rows)))
             .map_err(|e| Error::internal("BATCH_BUILD", format!("{}: {e}", self.path)))
     }
 
@@ -669,6 +683,29 @@ impl FileReader {
         }
         Error::data("CSV_PARSE_ERROR", format!("{} (after line {}): {text}", self.path, self.header_lines + self.rows_before))
     }
+}
+
+/// The stream column a header name is: the same name, else the same name in another case
+/// when the header does not also have the exact one.
+fn stream_column<'a>(name: &str, columns: &'a [Column], header: &[String]) -> Option<&'a Column> {
+    columns
+        .iter()
+        .find(|c| c.name == name)
+        .or_else(|| columns.iter().find(|c| c.name.eq_ignore_ascii_case(name) && !header.contains(&c.name)))
+}
+
+/// The schema of a file's batches: `outputs`' columns, the file's path as metadata.
+fn file_schema(path: &str, outputs: &[FileColumn], fields: &[Field], projection: &[usize]) -> SchemaRef {
+    let fields: Vec<Field> = outputs
+        .iter()
+        .map(|o| match &o.column {
+            // The file's own name: a re-cased one is the host's to report.
+            Some(c) => Field::new(fields[projection[o.parsed]].name(), c.ty.arrow_type(), c.nullable),
+            None => Field::new(fields[projection[o.parsed]].name(), DataType::Utf8, true),
+        })
+        .collect();
+    let metadata: std::collections::HashMap<String, String> = [(ipc::SOURCE_KEY.to_string(), path.to_string())].into_iter().collect();
+    Arc::new(Schema::new_with_metadata(fields, metadata))
 }
 
 /// The unsigned number right after `prefix` in `text`.
@@ -720,9 +757,8 @@ mod tests {
     }
 
     fn read_all(path: &str, config: &Config, columns: &[Column], options: ReadOptions) -> Outcome {
-        let schema = schema::arrow_schema(columns);
         let mut out = Outcome { batches: vec![], error: None, fallbacks: 0 };
-        let mut reader = match FileReader::open_with(path, config, columns, &schema, options) {
+        let mut reader = match FileReader::open_with(path, config, columns, options) {
             Ok(r) => r,
             Err(e) => {
                 out.error = Some(e.to_string());
@@ -881,6 +917,28 @@ mod tests {
     }
 
     #[test]
+    fn batches_carry_the_files_columns_and_lines() {
+        // `name` is missing, `tail` is not a stream column, `id` comes second in the file.
+        let path = temp_file(b"x,id,tail\nq,1,t\nr,2,u\ns,3,v\n");
+        let columns = vec![col("id", ColumnType::Integer, true), col("name", ColumnType::String, true)];
+        let config = config("", 2);
+        for fast in [true, false] {
+            let mut reader = FileReader::open_with(&path, &config, &columns, ReadOptions { fast, buffer: READ_BUFFER }).unwrap();
+            let (first, _) = reader.next_with_last().unwrap().unwrap();
+            let names: Vec<&str> = first.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+            assert_eq!(names, ["id", "x", "tail"], "fast {fast}");
+            assert_eq!(first.schema_ref().field(1).data_type(), &DataType::Utf8);
+            assert_eq!(first.schema_ref().metadata().get(ipc::SOURCE_KEY), Some(&path));
+            assert_eq!(first.schema_ref().metadata().get(ipc::SOURCE_LINE_KEY).map(String::as_str), Some("2"));
+            let (second, last) = reader.next_with_last().unwrap().unwrap();
+            assert!(last);
+            assert_eq!(second.schema_ref().metadata().get(ipc::SOURCE_LINE_KEY).map(String::as_str), Some("4"));
+            assert_eq!(second.column(1).as_string::<i32>().value(0), "s");
+        }
+        std::fs::remove_file(&path).ok();
+    }
+
+    #[test]
     fn without_header() {
         let columns = orders();
         let (out, fallbacks) = check_with(ROWS.as_bytes(), &columns, r#","has_header":false"#);
@@ -1027,11 +1085,10 @@ mod bench {
             Column { name: "express".into(), ty: ColumnType::Boolean, nullable: true },
             Column { name: "region".into(), ty: ColumnType::String, nullable: true },
         ];
-        let schema = schema::arrow_schema(&columns);
         let config = Config::parse(&format!(r#"{{"files":["{path}"]}}"#)).unwrap();
         for fast in [true, false, true, false, true] {
             let started = Instant::now();
-            let mut reader = FileReader::open_with(&path, &config, &columns, &schema, ReadOptions { fast, buffer: READ_BUFFER }).unwrap();
+            let mut reader = FileReader::open_with(&path, &config, &columns, ReadOptions { fast, buffer: READ_BUFFER }).unwrap();
             let mut rows = 0;
             while let Some(b) = reader.read_batch().unwrap() {
                 rows += b.num_rows();

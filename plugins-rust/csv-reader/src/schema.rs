@@ -3,11 +3,10 @@
 
 use std::fs::File;
 use std::io::BufReader;
-use std::sync::Arc;
 
 use arrow_array::types::Date32Type;
 use arrow_cast::parse::{string_to_datetime, Parser};
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{DataType, TimeUnit};
 use serde_json::{json, Map, Value};
 
 use crate::config::Config;
@@ -75,16 +74,6 @@ impl ColumnType {
     pub fn is_cursor_candidate(self) -> bool {
         matches!(self, ColumnType::Integer | ColumnType::Timestamp | ColumnType::Date)
     }
-}
-
-/// The Arrow schema of the emitted batches.
-pub fn arrow_schema(columns: &[Column]) -> SchemaRef {
-    Arc::new(Schema::new(
-        columns
-            .iter()
-            .map(|c| Field::new(&c.name, c.ty.arrow_type(), c.nullable))
-            .collect::<Vec<_>>(),
-    ))
 }
 
 /// JSON Schema of one record.

@@ -28,8 +28,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (values.json) printJson(summary);
     else {
       for (const s of summary.streams) {
-        process.stdout.write(`${s.stream}: ${s.records} records${s.invalidRecords ? ` (${s.invalidRecords} not matching the contract)` : ''}, ${s.files.length} file(s)\n`);
+        const drift = s.schemaDifferenceCount ? `, ${s.schemaDifferenceCount} schema difference(s) with the contract` : '';
+        process.stdout.write(`${s.stream} (${s.disposition}): ${s.records} records${s.invalidRecords ? ` (${s.invalidRecords} not matching the contract)` : ''}${drift}, ${s.files.length} file(s)\n`);
       }
+      for (const note of summary.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`committed run ${summary.runId} in ${(summary.durationMs / 1000).toFixed(2)} s\n`);
     }
     return 0;

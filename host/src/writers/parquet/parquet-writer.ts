@@ -34,6 +34,7 @@ export class ParquetStreamWriter {
   #rows = 0;
   #turn = 0;
   #opened = 0;
+  #columnsKey: string | undefined;
 
   constructor(
     private readonly encoders: ParquetEncoderThreads,
@@ -49,6 +50,12 @@ export class ParquetStreamWriter {
    */
   async write(batch: RecordBatch, ipc?: Uint8Array): Promise<void> {
     if (batch.numRows === 0) return;
+    // A Parquet file has one schema: columns kept from one input only (extra_columns: keep) start new files.
+    const columns = columnsKey(batch.schema);
+    if (columns !== this.#columnsKey) {
+      this.#done.push(...(await Promise.all([...this.#open.keys()].map((k) => this.#close(k)))));
+      this.#columnsKey = columns;
+    }
     if (this.opts.partitionBy.length === 0) {
       const stream = ipc && withSchema(ipc, batch.schema, (n) => this.encoders.buffers.take(n));
       return this.#append(this.#lane(batch.numRows), '', batch, stream);
@@ -117,3 +124,10 @@ const INTEGER_STORED = new Set([Type.Int, Type.Timestamp, Type.Date, Type.Time, 
 
 /** Top-level columns Parquet stores as INT32/INT64 (candidates for delta encoding). */
 const integerColumns = (schema: Schema): string[] => schema.fields.filter((f) => INTEGER_STORED.has(f.typeId)).map((f) => f.name);
+
+const columnsKeys = new WeakMap<Schema, string>();
+const columnsKey = (schema: Schema): string => {
+  let key = columnsKeys.get(schema);
+  if (key === undefined) columnsKeys.set(schema, (key = schema.fields.map((f) => `${f.name}:${f.type}`).join('\0')));
+  return key;
+};
