@@ -108,8 +108,16 @@ describe('no path leaves its preopen', () => {
   });
 
   it('an absolute path outside every preopen never reaches the host', async () => {
-    const r = await probe({ action: 'read-file', path: '/etc/hostname' });
-    expect(r.report?.ok).toBe(false);
+    // Host paths as they are: no preopen names them, so nothing may come of them.
+    const read = await probe({ action: 'read-file', path: join(outside, 'secret.txt') });
+    expect(read.report?.ok).toBe(false);
+    expect(read.report?.value).toBeUndefined();
+    const write = await probe({ action: 'write-file', path: join(outside, 'pwned.txt'), content: 'x' });
+    expect(write.report?.ok).toBe(false);
+    expect(existsSync(join(outside, 'pwned.txt'))).toBe(false);
+    const overwrite = await probe({ action: 'write-file', path: join(outside, 'secret.txt'), content: 'x' });
+    expect(overwrite.report?.ok).toBe(false);
+    expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('TOP SECRET');
   });
 
   it('nothing at all without a grant', async () => {

@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import { createShimFilesystem } from '../shim.js';
 import type { FilesystemGrant } from '../grant.js';
 import type { SandboxContext } from '../context.js';
-import { guestPathOf, resolveInRoot, symlinkTargetInRoot, type FsRoot } from './containment.js';
+import { guestPathOf, linkEscapingAfterMove, resolveInRoot, symlinkTargetInRoot, type FsRoot } from './containment.js';
 import { DirectRead } from './direct-read.js';
+import { HandleBudget } from './handle-budget.js';
+import { specialFileKind } from './special-file.js';
 
 /* The shim's descriptor, as far as this module uses it (its classes are untyped JS). */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -18,10 +20,12 @@ const API = 'wasi:filesystem/types';
 /**
  * wasi:filesystem for one plugin instance: the granted preopens only, every path
  * proved to stay inside its root (no "..", absolute path or symlink escape), and
- * read-only grants refusing every write, create, rename, delete and truncate.
+ * read-only grants refusing every write, create, rename, delete and truncate, no rename
+ * or hard link that puts a symlink where its target leaves the grant, no special file
+ * (FIFO, socket, device) opened, and at most `budget.limit` handles open at once.
  * The shim's Node filesystem does the I/O; containment is enforced here, before it.
  */
-export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxContext) {
+export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxContext, budget = new HandleBudget()) {
   const roots: FsRoot[] = grants.map((g) => ({ guest: g.guest, host: resolve(g.host), real: realpathSync(g.host), readOnly: g.readOnly }));
   const inner = createShimFilesystem({ preopens: Object.fromEntries(roots.map((r) => [r.guest, r.host])) });
 
@@ -36,6 +40,27 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
         : `capabilities.filesystem: [{ guest: ${guest.replace(/\/[^/]*$/, '') || '/'}, host: <host directory>, access: read }]`,
     });
     throw errno;
+  };
+  const NOT_GRANTABLE = '(not grantable: a host limit)';
+  // Not a missing grant: no manifest line allows it, so the denial names none.
+  const refuseAlways = (op: string, guest: string, reason: string, errno: string): never => {
+    ctx.deny({ capability: 'filesystem', target: guest, api: `${API}.descriptor.${op}`, reason, allowWith: NOT_GRANTABLE });
+    throw errno;
+  };
+  const handle = <T extends object>(op: string, guest: string, open: () => T): T => {
+    if (budget.full) refuseAlways(op, guest, `limit of ${budget.limit} open filesystem handles per instance reached`, 'insufficient-memory');
+    return budget.track(open());
+  };
+  // A stream's pollables count too: a guest could subscribe a million times.
+  const stream = <T extends object>(op: string, guest: string, open: () => T): T => {
+    const s = handle(op, guest, open) as T & { subscribe?: () => object };
+    const subscribe = s.subscribe?.bind(s);
+    if (subscribe) {
+      Object.defineProperty(s, 'subscribe', {
+        value: () => (budget.full ? refuseAlways('subscribe', guest, `limit of ${budget.limit} open filesystem handles per instance reached`, 'insufficient-memory') : budget.track(subscribe())),
+      });
+    }
+    return s;
   };
 
   class Descriptor {
@@ -62,6 +87,18 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
       return r.host;
     }
 
+    /** A symlink moved or linked from `from` to `to` must still point inside its (new) root. */
+    #linksStay(op: 'rename' | 'link', from: string, to: Descriptor, toHost: string): void {
+      const escaping = linkEscapingAfterMove(this.#root, from, to.#root, toHost, op);
+      if (escaping) {
+        refuse(to.#root, `${op}-at`, `${escaping.guest} -> ${escaping.target}`, 'symlink target outside the granted directory at its new place', 'not-permitted');
+      }
+    }
+
+    get #guest(): string {
+      return guestPathOf(this.#root, this.#host);
+    }
+
     #writable(op: string): void {
       if (this.#root.readOnly) refuse(this.#root, op, guestPathOf(this.#root, this.#host), 'read-only grant', 'read-only');
     }
@@ -69,9 +106,13 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
       const writes = !!(openFlags.create || openFlags.truncate || openFlags.exclusive || flags.write || flags.mutateDirectory);
       const host = this.#path('open-at', path, !!pathFlags.symlinkFollow, writes);
-      const opened = this.#inner.openAt(pathFlags, path, openFlags, flags);
-      const direct = flags.read && !openFlags.directory ? DirectRead.at(host, !!pathFlags.symlinkFollow) : undefined;
-      return new Descriptor(opened, this.#root, host, direct);
+      const special = specialFileKind(host, !!pathFlags.symlinkFollow);
+      if (special) refuseAlways('open-at', guestPathOf(this.#root, host), `a ${special} is not opened in the sandbox (it could block the host)`, 'not-permitted');
+      return handle('open-at', guestPathOf(this.#root, host), () => {
+        const opened = this.#inner.openAt(pathFlags, path, openFlags, flags);
+        const direct = flags.read && !openFlags.directory ? DirectRead.at(host, !!pathFlags.symlinkFollow) : undefined;
+        return new Descriptor(opened, this.#root, host, direct);
+      });
     }
     statAt(pathFlags: PathFlags, path: string) {
       this.#path('stat-at', path, !!pathFlags.symlinkFollow, false);
@@ -102,13 +143,15 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
       return this.#inner.unlinkFileAt(path);
     }
     linkAt(oldFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string) {
-      this.#path('link-at', oldPath, !!oldFlags.symlinkFollow, true);
-      newDescriptor.#path('link-at', newPath, false, true);
+      const from = this.#path('link-at', oldPath, !!oldFlags.symlinkFollow, true);
+      const to = newDescriptor.#path('link-at', newPath, false, true);
+      if (!oldFlags.symlinkFollow) this.#linksStay('link', from, newDescriptor, to);
       return this.#inner.linkAt(oldFlags, oldPath, newDescriptor.#inner, newPath);
     }
     renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string) {
-      this.#path('rename-at', oldPath, false, true);
-      newDescriptor.#path('rename-at', newPath, false, true);
+      const from = this.#path('rename-at', oldPath, false, true);
+      const to = newDescriptor.#path('rename-at', newPath, false, true);
+      this.#linksStay('rename', from, newDescriptor, to);
       return this.#inner.renameAt(oldPath, newDescriptor.#inner, newPath);
     }
     symlinkAt(target: string, newPath: string) {
@@ -122,11 +165,11 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     // Writes through an open descriptor.
     writeViaStream(offset: bigint) {
       this.#writable('write-via-stream');
-      return this.#inner.writeViaStream(offset);
+      return stream('write-via-stream', this.#guest, () => this.#inner.writeViaStream(offset));
     }
     appendViaStream() {
       this.#writable('append-via-stream');
-      return this.#inner.appendViaStream();
+      return stream('append-via-stream', this.#guest, () => this.#inner.appendViaStream());
     }
     write(buffer: Uint8Array, offset: bigint) {
       this.#writable('write');
@@ -142,9 +185,9 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     }
 
     // Reads and harmless calls on an already-contained descriptor.
-    readViaStream(offset: bigint) { return this.#inner.readViaStream(offset); }
+    readViaStream(offset: bigint) { return stream('read-via-stream', this.#guest, () => this.#inner.readViaStream(offset)); }
     read(length: bigint, offset: bigint) { return this.#direct?.read(length, offset) ?? this.#inner.read(length, offset); }
-    readDirectory() { return this.#inner.readDirectory(); }
+    readDirectory() { return handle('read-directory', this.#guest, () => this.#inner.readDirectory()); }
     advise(offset: bigint, length: bigint, advice: unknown) { return this.#inner.advise(offset, length, advice); }
     syncData() { return this.#inner.syncData(); }
     sync() { return this.#inner.sync(); }

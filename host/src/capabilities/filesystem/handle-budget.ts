@@ -1,0 +1,45 @@
+/**
+ * How many filesystem handles one instance may hold open at once: descriptors (each is
+ * a host file descriptor on the shim's I/O thread), file streams (each keeps its
+ * descriptor's fd and a read buffer), directory streams and the pollables of file
+ * streams. A guest that never drops what it opens would otherwise exhaust the host
+ * process's descriptors (EMFILE for every other instance and for the host itself).
+ */
+export const MAX_OPEN_HANDLES = 1024;
+
+const symbolDispose: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
+
+export class HandleBudget {
+  #open = 0;
+
+  constructor(readonly limit = MAX_OPEN_HANDLES) {}
+
+  get open(): number {
+    return this.#open;
+  }
+
+  /** Room for one more handle? */
+  get full(): boolean {
+    return this.#open >= this.limit;
+  }
+
+  /** Counts `resource` until its dispose runs (jco calls it when the guest drops the handle). */
+  track<T extends object>(resource: T): T {
+    this.#open++;
+    const own = resource as Record<symbol, (() => void) | undefined>;
+    const dispose = own[symbolDispose];
+    let released = false;
+    Object.defineProperty(resource, symbolDispose, {
+      configurable: true,
+      writable: true,
+      value: () => {
+        if (!released) {
+          released = true;
+          this.#open--;
+        }
+        dispose?.call(resource);
+      },
+    });
+    return resource;
+  }
+}
