@@ -32,14 +32,17 @@ export interface ProbeOptions {
 export async function runProbe(config: Record<string, unknown>, opts: ProbeOptions = {}): Promise<ProbeOutcome> {
   const logs = new MemoryLogDestination();
   const component = opts.component ?? fixture(opts.lang ?? 'rust', 'probe-reader');
+  // Host folders come from the job (bindings), never the manifest: split them off.
+  const { capabilities, bindings } = splitHostFolders(opts.capabilities);
   const manifest = writeManifest(component, {
     name: `probe-${opts.lang ?? 'rust'}`,
-    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
+    ...(capabilities ? { capabilities } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
   });
   const plugin = await loadPlugin({
     manifest,
     policy: opts.policy,
+    bindings,
     env: opts.env ?? {},
     secrets: new StaticSecretManager(opts.secrets ?? {}),
     logger: createLogger({ destination: logs, level: 'debug' }),
@@ -59,4 +62,19 @@ export async function runProbe(config: Record<string, unknown>, opts: ProbeOptio
     await reader.close();
   }
   return { rows, report: rows[0] as ProbeOutcome['report'], error, logs };
+}
+
+/** `capabilities` with filesystem entries {guest, host, access} as manifest entries {guest, access} + bindings. */
+export function splitHostFolders(capabilities: Record<string, unknown> | undefined): {
+  capabilities: Record<string, unknown> | undefined;
+  bindings: Record<string, string>;
+} {
+  const entries = capabilities?.filesystem as { guest: string; host?: string; access?: string }[] | undefined;
+  if (!entries) return { capabilities, bindings: {} };
+  const bindings: Record<string, string> = {};
+  const filesystem = entries.map(({ host, ...entry }) => {
+    if (host !== undefined) bindings[entry.guest] = host;
+    return entry;
+  });
+  return { capabilities: { ...capabilities, filesystem }, bindings };
 }

@@ -14,10 +14,10 @@ async function openWriter(access: 'read' | 'read-write') {
   const manifest = writeManifest(shippedComponent('jsonl-writer'), {
     name: 'jsonl-writer',
     kind: 'writer',
-    capabilities: { filesystem: [{ guest: '/out', host: out, access }] },
+    capabilities: { filesystem: [{ guest: '/out', access }] },
   });
   const logs = new MemoryLogDestination();
-  const writer = await (await loadPlugin({ manifest, logger: createLogger({ destination: logs }) })).openWriter();
+  const writer = await (await loadPlugin({ manifest, bindings: { '/out': out }, logger: createLogger({ destination: logs }) })).openWriter();
   return { out, writer, logs };
 }
 

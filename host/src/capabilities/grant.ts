@@ -42,7 +42,12 @@ export type LimitKey =
   | 'max_batch_expanded_bytes' | 'max_checkpoint_bytes' | 'max_json_line_bytes'
   | 'max_message_bytes' | 'max_log_fields';
 
-/** A job's capability policy: each present list is a ceiling; an absent one does not narrow. */
+/**
+ * A job's capability policy: the ceiling of every kind. A kind the policy has no list for
+ * is denied (deny by default applies to the ceiling too); `filesystem` narrows the job's
+ * own bindings, which stand when it is absent. No policy at all (an embedding calling
+ * loadPlugin without one) is no ceiling: the manifest's grants as asked.
+ */
 export interface CapabilityPolicy {
   filesystem?: { host: string; access: 'read' | 'read-write' }[];
   http?: string[];
@@ -82,26 +87,27 @@ export function splitHostPort(s: string): [string, string] {
 
 /**
  * Narrows a manifest's grants by a policy. Never widens: every entry kept is in the
- * manifest. `bindings` supply the host folder of filesystem entries whose manifest
- * leaves it to the job (guest path -> host folder); access stays the manifest's.
+ * manifest. Host folders come from the job only: `bindings` (guest path -> host folder)
+ * give each manifest filesystem entry its folder; access stays the manifest's.
  */
 export function effectiveGrant(
   manifest: PluginManifest,
-  policy: CapabilityPolicy = {},
+  policy: CapabilityPolicy | undefined = undefined,
   bindings: Record<string, string> = {},
 ): { grant: EffectiveGrant; narrowed: Narrowing[] } {
   const narrowed: Narrowing[] = [];
   const caps = manifest.capabilities;
   const keep = <T>(capability: string, entries: T[], allowed: ((e: T) => boolean) | undefined, show: (e: T) => string): T[] =>
     entries.filter((e) => {
-      if (!allowed || allowed(e)) return true;
-      narrowed.push({ capability, entry: show(e), reason: 'not allowed by the job policy' });
+      if (!policy || allowed?.(e)) return true;
+      const reason = allowed ? 'not allowed by the job policy' : `the job policy has no ${capability} list`;
+      narrowed.push({ capability, entry: show(e), reason });
       return false;
     });
 
   const filesystem: FilesystemGrant[] = [];
   for (const entry of caps.filesystem) {
-    const host = entry.host ?? bindings[entry.guest];
+    const host = bindings[entry.guest];
     if (host === undefined) {
       throw new ConfigError(
         'PLUGIN_MOUNT_UNBOUND',
@@ -110,7 +116,7 @@ export function effectiveGrant(
       );
     }
     const g = { ...entry, host };
-    const ceiling = policy.filesystem?.filter((p) => within(p.host, g.host));
+    const ceiling = policy?.filesystem?.filter((p) => within(p.host, g.host));
     if (ceiling && ceiling.length === 0) {
       narrowed.push({ capability: 'filesystem', entry: `${g.host} -> ${g.guest}`, reason: 'host path outside the job policy' });
       continue;
@@ -123,7 +129,7 @@ export function effectiveGrant(
   }
 
   const names = (list: string[] | undefined) => (list ? (n: string) => list.includes(n) : undefined);
-  const pl = policy.limits ?? {};
+  const pl = policy?.limits ?? {};
   const ml = manifest.limits;
   const min = (a: number, b: number | undefined) => (b === undefined ? a : Math.min(a, b));
 
@@ -131,10 +137,10 @@ export function effectiveGrant(
     grant: {
       plugin: manifest.name,
       filesystem,
-      http: keep('http', caps.http, policy.http && ((e) => policy.http!.some((p) => originCovers(p, e))), String),
-      tcp: keep('tcp', caps.tcp, policy.tcp && ((e) => policy.tcp!.some((p) => tcpCovers(p, e))), String),
-      env: keep('env', caps.env, names(policy.env), String),
-      secrets: keep('secrets', caps.secrets, names(policy.secrets), String),
+      http: keep('http', caps.http, policy?.http && ((e) => policy.http!.some((p) => originCovers(p, e))), String),
+      tcp: keep('tcp', caps.tcp, policy?.tcp && ((e) => policy.tcp!.some((p) => tcpCovers(p, e))), String),
+      env: keep('env', caps.env, names(policy?.env), String),
+      secrets: keep('secrets', caps.secrets, names(policy?.secrets), String),
       limits: {
         memoryMb: min(ml.memory_mb, pl.memory_mb),
         callTimeoutMs: min(ml.call_timeout_ms, pl.call_timeout_ms),

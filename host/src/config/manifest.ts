@@ -40,8 +40,17 @@ export const manifestSchema = z
     capabilities: z
       .object({
         filesystem: z
-          // `host` may be left out: the job then binds a folder to the guest path (e.g. its source files).
-          .array(z.object({ guest: guestPath, host: z.string().min(1).optional(), access: z.enum(['read', 'read-write']).default('read') }).strict())
+          // No `host`: host folders come from the job only, which binds one to the guest path
+          // (its source files, its target folder). A manifest naming one is refused.
+          .array(
+            z
+              .object({
+                guest: guestPath,
+                host: z.undefined({ error: 'a manifest cannot name a host folder: the job binds one to this guest path (remove host)' }).optional(),
+                access: z.enum(['read', 'read-write']).default('read'),
+              })
+              .strict(),
+          )
           .default([]),
         http: z.array(httpOrigin).default([]),
         tcp: z.array(tcpAddress).default([]),
@@ -71,11 +80,11 @@ export const manifestSchema = z
 export type PluginManifest = z.output<typeof manifestSchema> & {
   /** The manifest file it was read from (absolute), for messages. */
   file: string;
-  /** component and filesystem host paths resolved against the manifest's folder. */
+  /** The component path resolved against the manifest's folder. */
   componentPath: string;
 };
 
-/** Loads plugin.yaml; relative paths (component, filesystem hosts) are relative to the manifest's folder. */
+/** Loads plugin.yaml; a relative component path is relative to the manifest's folder. */
 export function loadManifest(file: string): PluginManifest {
   const abs = resolve(file);
   const m = loadYamlFile(abs, manifestSchema, 'plugin manifest');
@@ -89,6 +98,5 @@ export function resolveManifestPaths(m: z.output<typeof manifestSchema>, file: s
     ...m,
     file,
     componentPath: at(m.component),
-    capabilities: { ...m.capabilities, filesystem: m.capabilities.filesystem.map((g) => ({ ...g, host: g.host === undefined ? undefined : at(g.host) })) },
   };
 }

@@ -13,14 +13,17 @@ import { WriterClient } from './writer-client.js';
 export interface LoadPluginOptions {
   /** Path of plugin.yaml, or a manifest already loaded. */
   manifest: string | PluginManifest;
-  /** The job's capability policy: narrows the manifest's grants, never widens them. */
+  /**
+   * The job's capability policy: narrows the manifest's grants, never widens them; a kind
+   * it has no list for is denied. Absent: no ceiling (the manifest's grants as asked).
+   */
   policy?: CapabilityPolicy;
   secrets?: SecretManager;
   /** Where granted environment variables are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   cacheDir?: string;
-  /** Host folders for the manifest's filesystem entries that leave `host` to the job. */
+  /** Host folders of the manifest's filesystem entries, by guest path: from the job only. */
   bindings?: Record<string, string>;
   /** See InstanceOptions.onDenial: 'fail' (default) or 'report'. */
   onDenial?: 'fail' | 'report';
@@ -62,6 +65,7 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
 
   const { grant, narrowed } = effectiveGrant(manifest, opts.policy, opts.bindings);
   for (const n of narrowed) audit(logger, 'grant.narrowed', { ...n });
+  auditGrants(logger, grant);
 
   const env = opts.env ?? process.env;
   const secretManager = opts.secrets ?? noSecrets;
@@ -108,4 +112,14 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
     },
   };
   return plugin;
+}
+
+/** Every grant an instance of this plugin will have, one audit record each, at load. */
+function auditGrants(logger: Logger, grant: EffectiveGrant): void {
+  const granted = (capability: string, entry: Record<string, unknown>) => audit(logger, 'capability.granted', { capability, ...entry });
+  for (const f of grant.filesystem) granted('filesystem', { guest: f.guest, host: f.host, access: f.readOnly ? 'read' : 'read-write' });
+  for (const e of grant.http) granted('http', { entry: e });
+  for (const e of grant.tcp) granted('tcp', { entry: e });
+  for (const e of grant.env) granted('env', { entry: e });
+  for (const e of grant.secrets) granted('secrets', { entry: e });
 }
