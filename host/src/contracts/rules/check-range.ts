@@ -32,16 +32,13 @@ export function boundCheck(field: string, side: 'min' | 'max', b: Bound): RowChe
         ? 'exclusiveMaximum'
         : 'maximum';
   const op = side === 'min' ? (b.exclusive ? '>' : '>=') : b.exclusive ? '<' : '<=';
-  const v = b.value;
-  const ok: Test =
+  const range: Range =
     side === 'min'
-      ? b.exclusive
-        ? (x) => x > v
-        : (x) => x >= v
-      : b.exclusive
-        ? (x) => x < v
-        : (x) => x <= v;
-  const bv = b.big ?? (Number.isInteger(v) ? BigInt(v) : undefined);
+      ? { lo: b.value, loEx: b.exclusive, hi: Infinity, hiEx: false }
+      : { lo: -Infinity, loEx: false, hi: b.value, hiEx: b.exclusive };
+  const ok = (x: number): boolean =>
+    (range.loEx ? x > range.lo : x >= range.lo) && (range.hiEx ? x < range.hi : x <= range.hi);
+  const bv = b.big ?? (Number.isInteger(b.value) ? BigInt(b.value) : undefined);
   const okBig: BigTest =
     bv === undefined
       ? (x) => ok(Number(x)) // |x| >= 2^53 and a fractional bound (|bound| < 2^52): the sign decides
@@ -56,8 +53,46 @@ export function boundCheck(field: string, side: 'min' | 'max', b: Bound): RowChe
     rule,
     field,
     expected: `${op} ${b.text}`,
-    run: (data, fail) => scan(data, ok, okBig, fail),
+    run: (data, fail) => scanRange(data, range, okBig, fail),
   };
+}
+
+interface Range {
+  lo: number;
+  loEx: boolean;
+  hi: number;
+  hiEx: boolean;
+}
+
+/** Range test inlined in the loops: most values are strictly inside and cost two compares. */
+function scanRange(data: arrow.Data, r: Range, okBig: BigTest, fail: (i: number) => void): void {
+  const n = data.length;
+  const { lo, loEx, hi, hiEx } = r;
+  const t = data.type;
+  let valid: ((i: number) => boolean) | undefined;
+  if ((arrow.DataType.isInt(t) && t.bitWidth === 64) || arrow.DataType.isTimestamp(t)) {
+    const big = data.values as BigInt64Array;
+    const w = words32(big);
+    for (let i = 0; i < n; i++) {
+      const h = w[2 * i + 1]!;
+      let pass: boolean;
+      if (h >= -0x200000 && h < 0x200000) {
+        const x = readI64(w, i);
+        if (x > lo && x < hi) continue;
+        pass = (loEx ? x > lo : x >= lo) && (hiEx ? x < hi : x <= hi);
+      } else pass = okBig(big[i]!);
+      if (!pass && (valid ??= validity(data))(i)) fail(i);
+    }
+    return;
+  }
+  const values = data.values as Int32Array | Float64Array;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    if (x > lo && x < hi) continue;
+    // NaN fails every bound, as it fails every comparison.
+    const pass = (loEx ? x > lo : x >= lo) && (hiEx ? x < hi : x <= hi);
+    if (!pass && (valid ??= validity(data))(i)) fail(i);
+  }
 }
 
 export function multipleOfCheck(field: string, m: number): RowCheck {

@@ -86,6 +86,15 @@ describe('logicalTypeOptions: numbers', () => {
     expect(strictError(o, b).details).toMatchObject({ rule: 'exclusiveMinimum', expected: '> 0' });
   });
 
+  it('exclusive bounds on Int64 values', () => {
+    const o = objectOf([int('q', { minimum: 0, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: true })]);
+    const b = batchOf({ q: col([0n, 1n, 8n, 9n], new arrow.Int64()) });
+    expect(warnFailures(o, b)).toEqual([
+      [0, 'exclusiveMinimum', 'q', '0'],
+      [3, 'exclusiveMaximum', 'q', '9'],
+    ]);
+  });
+
   it('Int64 beyond 2^53 is compared exactly', () => {
     const o = objectOf([int('q', { maximum: 9007199254740993 })]);
     // 9007199254740993 is not a double: the bound is 2^53 (the nearest double); so 2^53 + 1 fails.

@@ -55,13 +55,29 @@ export class KeySet {
     if (v >= this.lo && v <= this.hi) return Seen.Again;
     if (v === this.hi + 1 || v === this.lo - 1) {
       const w = splitWords(v);
-      if (this.has(w[0], w[1])) return Seen.Again;
+      if ((this.size !== 0 || this.hasZero) && this.has(w[0], w[1])) return Seen.Again;
       if (v > this.hi) this.hi = v;
       else this.lo = v;
       return Seen.New;
     }
     const w = splitWords(v);
     return this.add(w[0], w[1]);
+  }
+
+  /**
+   * The consecutive integers first .. first+count-1 (a batch of generated ids), in one step, when
+   * they extend the interval and the table holds nothing they could repeat. False: add them one by one.
+   */
+  addRun(first: number, count: number): boolean {
+    const last = first + count - 1;
+    if (count === 0 || this.size !== 0 || this.hasZero || !Number.isSafeInteger(last)) return false;
+    if (this.hi < this.lo) {
+      this.lo = first;
+      this.hi = last;
+    } else if (first === this.hi + 1) this.hi = last;
+    else if (last === this.lo - 1) this.lo = first;
+    else return false;
+    return true;
   }
 
   /** A key as two 32-bit words. */

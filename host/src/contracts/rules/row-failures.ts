@@ -117,6 +117,11 @@ export class FailureCollector {
     return this.first !== undefined && this.first[i] !== 0;
   }
 
+  /** Per row of the batch: 0, or the id of its first failed rule; undefined while none failed. */
+  get firstRules(): Int32Array | undefined {
+    return this.first;
+  }
+
   /** Rule `id`'s text of row i's value. */
   valueOf(id: number, i: number): string {
     return this.rules[id - 1]!.value(i);

@@ -172,15 +172,22 @@ describe('unique and primaryKey within a run', () => {
 
   it('ascending and descending ids are found again after their interval grew', () => {
     const o = objectOf([id({ unique: true })]);
-    const up = Array.from({ length: 1000 }, (_, i) => i);
+    const up = (from: number) => Array.from({ length: 1000 }, (_, i) => from + i);
     const down = Array.from({ length: 1000 }, (_, i) => -1 - i);
     const r = runWarn(o, [
-      { id: i64(up) },
+      { id: i64(up(0)) },
+      { id: i64(up(1000)) },
       { id: i64(down) },
-      { id: i64([5000, 999, -1000, 4999, 5000, 1000]) },
+      { id: i64([5000, 999, -1000, 1500, 4999, 5000, 2000]) },
     ]);
-    expect(r.failures.map((f) => f[3])).toEqual(['999', '-1000', '5000']);
+    expect(r.failures.map((f) => f[3])).toEqual(['999', '-1000', '1500', '5000']);
     expect(r.rules.memoryBytes).toBe(8192 * 8); // the interval took no table space beyond the first
+  });
+
+  it('a batch of consecutive ids that covers an id stored in the table finds it', () => {
+    const o = objectOf([id({ unique: true })]);
+    const r = runWarn(o, [{ id: i64([0, 1, 2]) }, { id: i64([5]) }, { id: i64([3, 4, 5, 6]) }]);
+    expect(r.failures).toEqual([[6, 'unique', 'id', '5']]);
   });
 });
 

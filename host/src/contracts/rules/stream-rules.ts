@@ -109,12 +109,14 @@ export class StreamRules {
     };
     const single = cols.length === 1 ? cols[0]! : undefined;
     if (single && isIntegerKey(single.type)) {
+      if (single.nullCount === 0 && failures.count === 0 && consecutive(single, k.set, n)) return;
       const valid = validity(single);
       const big = !(single.values instanceof Int32Array);
       const w = big ? words32(single.values as BigInt64Array) : undefined;
       const v32 = big ? undefined : (single.values as Int32Array);
+      const first = failures.firstRules;
       for (let i = 0; i < n; i++) {
-        if (failures.failed(i) || !valid(i)) continue;
+        if ((first !== undefined && first[i] !== 0) || !valid(i)) continue;
         if (v32) seen(i, k.set.addInteger(v32[i]!));
         else {
           const hi = w![2 * i + 1]!;
@@ -186,6 +188,25 @@ export class StreamRules {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The batch's keys are v, v+1, ..., v+n-1 and were taken as a run of the interval. */
+function consecutive(data: arrow.Data, set: KeySet, n: number): boolean {
+  if (n === 0) return true;
+  if (data.values instanceof Int32Array) {
+    const v = data.values;
+    const first = v[0]!;
+    for (let i = 1; i < n; i++) if (v[i] !== first + i) return false;
+    return set.addRun(first, n);
+  }
+  const w = words32(data.values as BigInt64Array);
+  for (let i = 0; i < n; i++) {
+    const hi = w[2 * i + 1]!;
+    if (hi < -0x200000 || hi >= 0x200000) return false;
+  }
+  const first = readI64(w, 0);
+  for (let i = 1; i < n; i++) if (readI64(w, i) !== first + i) return false;
+  return set.addRun(first, n);
+}
 
 function column(batch: arrow.RecordBatch, name: string): arrow.Data {
   const i = batch.schema.fields.findIndex((f) => f.name === name);
