@@ -10,7 +10,7 @@ import {
 import type { PreparedComponent } from './component-cache.js';
 import { compileCoreModules, glueCodeCache, storeGlueCodeCache } from './component-cache.js';
 import type { CallFailure, CallOp, WorkerInit, WorkerMessage } from './protocol.js';
-import { defaultWorkerPool, type WorkerPool } from './worker-pool.js';
+import { defaultWorkerPool, stopWorker, WORKER_STOP_MS, type WorkerPool } from './worker-pool.js';
 
 export interface InstanceOptions {
   plugin: string;
@@ -86,7 +86,7 @@ export class PluginInstance {
   #ready(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        void this.#worker.terminate();
+        void stopWorker(this.#worker);
         reject(pluginTimeout(this.plugin, 'instantiate', this.#opts.limits.callTimeoutMs));
       }, this.#opts.limits.callTimeoutMs);
       this.#worker.on('message', (m: WorkerMessage) => {
@@ -97,7 +97,7 @@ export class PluginInstance {
           resolve();
         } else if (m.type === 'init-failed') {
           clearTimeout(timer);
-          void this.#worker.terminate();
+          void stopWorker(this.#worker);
           const code = m.missingImports ? 'PLUGIN_UNSUPPORTED_IMPORT' : 'PLUGIN_INSTANTIATE_FAILED';
           reject(new PluginError(code, this.plugin, `plugin "${this.plugin}" could not be instantiated: ${m.message}`, { details: { missingImports: m.missingImports } }));
         } else this.#onMessage(m);
@@ -184,7 +184,7 @@ export class PluginInstance {
         err = oom ? pluginMemoryLimit(this.plugin, op, this.#opts.limits.memoryMb, f.message) : pluginTrap(this.plugin, op, f.message, f.stderrTail);
         // After a trap the instance's state is undefined: it runs no further call.
         this.#fail(err);
-        void this.#worker.terminate();
+        void stopWorker(this.#worker);
         break;
       }
       case 'host':
@@ -211,7 +211,7 @@ export class PluginInstance {
         const timer = setTimeout(() => {
           const err = pluginTimeout(this.plugin, op, timeoutMs);
           this.#fail(err);
-          void this.#worker.terminate();
+          void stopWorker(this.#worker);
         }, timeoutMs);
         this.#pending.set(id, {
           op,
@@ -229,9 +229,15 @@ export class PluginInstance {
     return this.#dead === undefined;
   }
 
+  /** Stops the worker; always settles (see stopWorker), logging a worker that did not stop. */
   async terminate(): Promise<void> {
     for (const stream of ['stdout', 'stderr'] as const) if (this.#lineBuffers[stream]) this.#logOutput(stream, '\n');
     this.#dead ??= new PluginError('PLUGIN_CLOSED', this.plugin, `plugin "${this.plugin}" was closed`);
-    await this.#worker.terminate();
+    if (!(await stopWorker(this.#worker))) {
+      this.#log.error(
+        { code: 'PLUGIN_WORKER_STUCK', timeoutMs: WORKER_STOP_MS },
+        `the worker of plugin "${this.plugin}" did not stop within ${WORKER_STOP_MS} ms (a thread blocked in a system call); it is abandoned`,
+      );
+    }
   }
 }

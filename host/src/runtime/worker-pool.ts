@@ -16,6 +16,29 @@ import type { GluePreload } from './protocol.js';
 /** Heap ceiling of a plugin worker's JavaScript (the glue, not the guest's linear memory). */
 const WORKER_HEAP_MB = 256;
 
+/** How long a worker's termination may take before the host stops waiting for it. */
+export const WORKER_STOP_MS = 5_000;
+
+/**
+ * Terminates a worker, waiting at most `timeoutMs`: true once it has stopped, false if it
+ * has not (a thread blocked in a system call, such as open() of a FIFO on the shim's I/O
+ * thread, cannot be interrupted). A worker that did not stop is unref'd and abandoned, so
+ * the caller always carries on; the process itself cannot exit while such a thread lives.
+ */
+export async function stopWorker(worker: Worker, timeoutMs = WORKER_STOP_MS): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    worker.terminate().then(() => true, () => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!stopped) worker.unref();
+  return stopped;
+}
+
 function spawn(): Promise<Worker> {
   const entry = workerScript('runtime/worker-main.js');
   const worker = new Worker(entry.file, {
@@ -51,7 +74,7 @@ export class WorkerPool {
    */
   keepSpares(n: number): void {
     this.#spares = n;
-    for (const p of this.#idle.splice(n)) void p.then((w) => w.terminate(), () => undefined);
+    for (const p of this.#idle.splice(n)) void p.then((w) => stopWorker(w), () => undefined);
   }
 
   /**
@@ -107,7 +130,7 @@ export class WorkerPool {
   /** Stops the idle workers (at shutdown). */
   async drain(): Promise<void> {
     const idle = this.#idle.splice(0);
-    await Promise.all(idle.map((p) => p.then((w) => w.terminate(), () => undefined)));
+    await Promise.all(idle.map((p) => p.then((w) => stopWorker(w), () => undefined)));
   }
 }
 
