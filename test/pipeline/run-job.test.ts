@@ -215,14 +215,19 @@ describe('bad input loses nothing', () => {
     const ws = jobWorkspace(100);
     const plugin = join(ws.dir, 'tampered');
     mkdirSync(plugin);
-    const manifest = readFileSync(CSV_READER_MANIFEST, 'utf8').replace(/^sha256: .*$/m, `sha256: ${'0'.repeat(64)}`);
+    // Quoted: a digest of digits only would parse as a YAML number (CONFIG_INVALID) and
+    // never be compared. A well-formed digest of other bytes must reach the comparison.
+    const wrong = '0'.repeat(64);
+    const manifest = readFileSync(CSV_READER_MANIFEST, 'utf8').replace(/^sha256: .*$/m, `sha256: "${wrong}"`);
     writeFileSync(join(plugin, 'plugin.yaml'), manifest);
     copyFileSync(join(CSV_READER_MANIFEST, '..', 'csv-reader.wasm'), join(plugin, 'csv-reader.wasm'));
     ws.writeJob({ source: { plugin: join(plugin, 'plugin.yaml'), objects: ['orders'], files: ['data/orders.csv'] } });
     const err = await runJob(ws.jobFile, { logger: quiet() }).then(() => undefined, (e) => e);
-    expect(err?.code).toBe('CONFIG_INVALID');
-    expect(err.message).toMatch(/sha256/);
-    expect(readdirSync(join(ws.out, '_dativo', 'staging'))).toEqual([]);
+    expect(err?.code).toBe('PLUGIN_DIGEST_MISMATCH');
+    expect(err.details).toMatchObject({ expected: wrong, actual: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(err.details.actual).not.toBe(wrong);
+    const staging = join(ws.out, '_dativo', 'staging');
+    expect(existsSync(staging) ? readdirSync(staging) : []).toEqual([]);
     expect(parquetFiles(ws.out)).toEqual([]);
   });
 });
