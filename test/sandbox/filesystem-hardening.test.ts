@@ -67,6 +67,16 @@ describe('a symlink moved to where its target leaves the grant', () => {
     expect((await probe({ action: 'read-file', path: '/out/b/l' })).report?.value).toBeUndefined();
   });
 
+  it('symlink-at judges a target as the kernel follows it: `..` after a link that points up', async () => {
+    expect((await probe({ action: 'mkdir', path: '/out/a/b' })).report?.ok).toBe(true);
+    expect((await probe({ action: 'symlink', target: '..', link: '/out/a/b/up' })).report?.ok).toBe(true);
+    // Lexically up/../../../x is out/x; followed, up is out/a, so it is the x outside.
+    const r = await probe({ action: 'symlink', target: 'up/../../../x', link: '/out/a/b/l' });
+    expect(r.report?.ok).toBe(false);
+    expect(r.logs.audits('capability.denied')[0]).toMatchObject({ api: 'wasi:filesystem/types.descriptor.symlink-at' });
+    expect(exists(join(out, 'a', 'b', 'l'))).toBe(false);
+  });
+
   it('is allowed where the target stays inside', async () => {
     writeFileSync(join(out, 'x'), 'granted');
     const moved = await probe({ action: 'rename', from: '/out/a/l', to: '/out/a/l2' });
