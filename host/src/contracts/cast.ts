@@ -6,7 +6,8 @@
  *   Int64, Uint64           -> Int64/Int32 when every value is in range, Float64 when |v| <= 2^53
  *   Float32                 -> Float64            (Float -> integer is never cast, even for 3.0)
  *   Utf8 (also LargeUtf8, Utf8View, Dictionary<Utf8>) -> Utf8, and -> Date32 / Timestamp when
- *                              the text is ISO-8601 (see iso-time.ts)
+ *                              the text is ISO-8601 (see iso-time.ts), -> Int64 / Int32 / Float64 /
+ *                              Bool when the text is a number or true/false (see cast-text.ts)
  *   Timestamp(any unit, any or no timezone) -> Timestamp(MICROSECOND, UTC): timestamps are UTC
  *                              instants in Arrow; a timestamp without timezone is taken as UTC;
  *                              nanoseconds must be whole microseconds
@@ -19,6 +20,7 @@
 import * as arrow from 'apache-arrow';
 import { sameType } from './arrow-types.js';
 import { clearBit, copyValidity, fixedColumn, nullColumn, readI64, utf8Column, words32, writeI64 } from './columns.js';
+import { textToBool, textToFloat, textToInt } from './cast-text.js';
 import { parseIsoDate, parseIsoTimestamp, parseIsoTimestampBig } from './iso-time.js';
 
 export interface CastResult {
@@ -39,7 +41,10 @@ export function castColumn(src: arrow.Data, target: arrow.DataType, jsonText: bo
   if (text !== undefined && arrow.DataType.isUtf8(target)) return ok(text.clone(target));
   const bad = new BadRows(text ?? src);
   let data: arrow.Data | undefined;
-  if (arrow.DataType.isInt(target)) data = toInt(src, target, bad);
+  if (text !== undefined && arrow.DataType.isInt(target)) data = textToInt(text, target, bad);
+  else if (text !== undefined && arrow.DataType.isFloat(target)) data = textToFloat(text, target, bad);
+  else if (text !== undefined && arrow.DataType.isBool(target)) data = textToBool(text, target, bad);
+  else if (arrow.DataType.isInt(target)) data = toInt(src, target, bad);
   else if (arrow.DataType.isFloat(target)) data = toFloat64(src, target, bad);
   else if (arrow.DataType.isDate(target) && target.unit === arrow.DateUnit.DAY) data = toDateDay(text ?? src, target as arrow.DateDay, bad);
   else if (arrow.DataType.isTimestamp(target)) data = toTimestamp(text ?? src, target, bad);
