@@ -10,11 +10,13 @@
  * so a crate needs no .cargo/config.toml; crates.io is used as usual.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { isRecordedBuild, recordBuild, sourceDigest } from './build-record.js';
 import { assertRustWasmToolchain, RUST_WASM_TOOLCHAIN } from './toolchain.js';
 
 export type RustComponentKind = 'reactor' | 'command';
@@ -39,7 +41,7 @@ export interface BuildRustComponentOptions {
 
 export interface BuildRustComponentResult {
   outFile: string;
-  /** false when outFile was newer than every input and the build was skipped. */
+  /** false when this host recorded building outFile from the same sources (build-record.ts): skipped. */
   built: boolean;
 }
 
@@ -53,7 +55,9 @@ export async function buildRustComponent(opts: BuildRustComponentOptions): Promi
   if (!existsSync(manifest)) throw new Error(`buildRustComponent: no Cargo.toml in ${crateDir}`);
   const witDir = opts.witDir !== undefined ? path.resolve(opts.witDir) : path.join(crateDir, 'wit');
 
-  if (isFresh(outFile, buildInputs(crateDir, witDir))) return { outFile, built: false };
+  // Rebuilt unless this host recorded building outFile from these very sources.
+  const digest = sourceDigest(crateDir, buildInputs(crateDir, witDir), [`kind=${opts.kind}`, `release=${opts.release ?? true}`, adapterDigest(opts.kind)]);
+  if (isRecordedBuild(outFile, digest)) return { outFile, built: false };
 
   assertRustWasmToolchain();
   const coreModule = await runCargo(manifest, opts.kind, opts.release ?? true, opts.log);
@@ -71,8 +75,11 @@ export async function buildRustComponent(opts: BuildRustComponentOptions): Promi
   const tmp = `${outFile}.${process.pid}.tmp`;
   await writeFile(tmp, component);
   await rename(tmp, outFile);
+  recordBuild(outFile, digest);
   return { outFile, built: true };
 }
+
+const adapterDigest = (kind: RustComponentKind): string => `adapter=${createHash('sha256').update(readFileSync(adapterPath(kind))).digest('hex')}`;
 
 /** The preview1 adapter shipped with jco. */
 function adapterPath(kind: RustComponentKind): string {
@@ -120,12 +127,6 @@ function pathDependencies(start: string[]): string[] {
     }
   }
   return found;
-}
-
-function isFresh(outFile: string, inputs: string[]): boolean {
-  if (!existsSync(outFile)) return false;
-  const built = statSync(outFile).mtimeMs;
-  return inputs.every((f) => statSync(f).mtimeMs < built);
 }
 
 function listFiles(dir: string): string[] {

@@ -18,11 +18,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Plugin } from 'esbuild';
+import { isRecordedBuild, recordBuild } from './build-record.js';
 
 export interface BuildTsComponentOptions {
   /** The plugin's entry module (.ts or .js). */
   entry: string;
-  /** Where the component (.wasm) goes; `<outFile>.hash` is written next to it. */
+  /** Where the component (.wasm) goes. */
   outFile: string;
   /** The WIT directory of the contract (a package, possibly with deps/). */
   witDir: string;
@@ -79,8 +80,8 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
   hash.update(`world\0${opts.world}\0features\0${DISABLED_FEATURES.join(',')}\0`);
   const digest = hash.digest('hex');
 
-  const hashFile = `${outFile}.hash`;
-  if (existsSync(outFile) && existsSync(hashFile) && (await readFile(hashFile, 'utf8')).trim() === digest) {
+  // Skipped only when this host recorded building outFile from these sources (build-record.ts).
+  if (isRecordedBuild(outFile, digest)) {
     log(`ts-component: ${outFile} is up to date`);
     return { outFile, built: false };
   }
@@ -110,7 +111,7 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
     const tmpOut = `${outFile}.${process.pid}.tmp`;
     await writeFile(tmpOut, await readFile(componentPath));
     await rename(tmpOut, outFile);
-    await writeFile(hashFile, `${digest}\n`);
+    recordBuild(outFile, digest);
     log(`ts-component: wrote ${outFile} in ${Date.now() - started} ms`);
     return { outFile, built: true };
   } finally {
