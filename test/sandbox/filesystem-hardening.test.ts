@@ -126,6 +126,14 @@ describe('open handles per instance', () => {
     expect(readFileSync(join(out, 'f.txt'), 'utf8')).toBe('data');
   });
 
+  it('a guest subscribing to one stream over and over is stopped at the limit (subscribe cannot fail: a trap)', async () => {
+    const r = await runProbe({ action: 'open-many', path: 'f.txt', count: 30_000, kind: 'pollable' }, { capabilities: caps });
+    expect(r.error?.code).toBe('CAPABILITY_DENIED');
+    expect(r.logs.audits('capability.denied')[0]).toMatchObject({ api: 'wasi:filesystem/types.descriptor.subscribe', reason: expect.stringMatching(/open filesystem handles/) });
+    const under = await probe({ action: 'open-many', path: 'f.txt', count: 100, kind: 'pollable' });
+    expect(under.report).toMatchObject({ ok: true, value: 100 });
+  });
+
   it('a guest under the limit is not refused', async () => {
     const r = await probe({ action: 'open-many', path: 'f.txt', count: 200 });
     expect(r.report).toMatchObject({ ok: true, value: 200 });
