@@ -149,6 +149,12 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
   if (!job.paths.targetPlugin && job.target_connector === 'local' && !job.paths.localTarget) fail('target.connection', 'the local target needs connection.local.path');
   if (!job.paths.targetPlugin && job.target_connector === 's3' && !(conn && 's3' in conn)) fail('target.connection', 'the s3 target needs connection.s3 {bucket, prefix}');
 
+  if (job.invalid_rows === 'quarantine' && job.paths.targetPlugin) {
+    fail('invalid_rows', 'quarantine writes `_rejected/<stream>` in the built-in target; a writer plugin cannot take it', 'DISPOSITION_NOT_SUPPORTED');
+  }
+  if (job.invalid_rows === 'quarantine' && job.schema_validation_mode === 'strict') {
+    notes.push('invalid_rows: quarantine applies in warn mode only; in strict mode a failing row fails the run');
+  }
   checkGrantsApart(job, streams, plugin!, fail);
   const first = streams[0]!;
   return {

@@ -131,7 +131,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       startedAt,
       files: streams.flatMap((s) => s.files),
       checkpoints: Object.fromEntries(streams.flatMap((s) => (s.checkpoint === undefined ? [] : [[s.stream, s.checkpoint]]))),
-      replaced: plan.streams.filter((s) => s.disposition === 'replace').map((s) => s.name),
+      replaced: plan.streams.filter((s) => s.disposition === 'replace').flatMap((s) => [s.name, `_rejected/${s.name}`]),
     };
     const files = await output.commit(record, saveCheckpoints);
     const summary: RunSummary = {
@@ -143,7 +143,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       records: streams.reduce((n, s) => n + s.records, 0),
       bytesIn: streams.reduce((n, s) => n + s.bytesIn, 0),
       bytesWritten: files.reduce((n, f) => n + f.bytes, 0),
-      streams: streams.map((s) => ({ ...s, files: files.filter((f) => f.stream === s.stream) })),
+      streams: streams.map((s) => ({ ...s, files: files.filter((f) => f.stream === s.stream || f.stream === `_rejected/${s.stream}`) })),
       recovered: recovered.map((r) => r.runId),
       notes: plan.notes,
     };

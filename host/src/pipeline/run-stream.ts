@@ -6,7 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import * as arrow from 'apache-arrow';
 import type { Logger } from 'pino';
-import { DataValidationError, validateBatch, type ValidationIssue } from '../contracts/index.js';
+import {
+  DataValidationError, describeNotEnforced, splitRejected, StreamRules, validateBatch, type RunRuleResult, type ValidationIssue,
+} from '../contracts/index.js';
 import type { HostError } from '../errors/index.js';
 import type { ReaderClient } from '../runtime/reader-client.js';
 import type { Batch } from '../runtime/plugin-types.js';
@@ -26,6 +28,10 @@ export interface StreamSummary {
   disposition: StreamPlan['disposition'];
   records: number;
   invalidRecords: number;
+  /** Rows moved to `_rejected/<stream>` (invalid_rows: quarantine). */
+  rejectedRecords: number;
+  /** The contract's run-level rules (row counts, uniqueness) at the end of the stream. */
+  rules: RunRuleResult[];
   batches: number;
   bytesIn: number;
   files: CommittedFile[];
@@ -61,10 +67,15 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
     log,
   });
   const summary: StreamSummary = {
-    stream: name, disposition: stream.disposition, records: 0, invalidRecords: 0, batches: 0, bytesIn: 0, files: [],
+    stream: name, disposition: stream.disposition, records: 0, invalidRecords: 0, rejectedRecords: 0, rules: [], batches: 0, bytesIn: 0, files: [],
     checkpoint: committed?.checkpoint, schemaDifferences: conformance.differences, schemaDifferenceCount: 0,
   };
   log.info({ checkpoint: committed?.checkpoint ?? null, disposition: stream.disposition }, committed ? 'resuming from the last committed checkpoint' : 'reading from the start');
+  const rules = new StreamRules(object, { stream: name, mode });
+  if (rules.notEnforced.length > 0) log.warn({ notEnforced: rules.notEnforced }, describeNotEnforced(name, rules.notEnforced));
+  // warn + quarantine: rows that fail a rule go to `_rejected/<stream>`, opened at the first one.
+  const quarantine = mode === 'warn' && job.invalid_rows === 'quarantine';
+  let rejectedSink: Awaited<ReturnType<RunOutput['openStream']>> | undefined;
 
   // Producer: pulls batches from the plugin while the queue has room.
   const producer = (async () => {
@@ -85,17 +96,25 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
         const input = conformance.adapt(rb);
         let v;
         try {
-          v = validateBatch(input.batch, object, { mode, stream: name, rowOffset: summary.records });
+          v = validateBatch(input.batch, object, { mode, stream: name, rowOffset: summary.records, rules });
         } catch (e) {
           throw e instanceof DataValidationError ? located(e, input.source, input.firstLine, summary.records) : e;
         }
         summary.invalidRecords += v.invalidRows;
         for (const issue of v.issues) {
-          if (warned++ < 20) log.warn({ issue: where(issue, input.source, input.firstLine, summary.records) }, 'row does not match the contract (kept: schema_validation_mode warn)');
+          if (warned++ < 20) log.warn({ issue: where(issue, input.source, input.firstLine, summary.records) }, `row does not match the contract (${quarantine ? 'quarantined' : 'kept'}: schema_validation_mode warn)`);
+        }
+        let accepted = withExtras(v.batch, input.extras);
+        if (quarantine && v.failures.size > 0) {
+          const split = splitRejected(accepted, v.failures);
+          accepted = split.accepted;
+          rejectedSink ??= await output.openStream(`_rejected/${name}`, object);
+          await rejectedSink.write(split.rejected!);
+          summary.rejectedRecords += split.rejected!.numRows;
         }
         // The plugin's bytes already encode a batch validation left as it was.
-        const reusable = batch.encoding === 'arrow-ipc-stream' && decoded.length === 1 && input.batch === rb && v.sameLayout;
-        await writer.write(withExtras(v.batch, input.extras), reusable ? batch.bytes : undefined);
+        const reusable = batch.encoding === 'arrow-ipc-stream' && decoded.length === 1 && input.batch === rb && v.sameLayout && accepted === v.batch;
+        await writer.write(accepted, reusable ? batch.bytes : undefined);
         summary.records += rb.numRows;
       }
       summary.batches++;
@@ -109,8 +128,10 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
   } finally {
     await producer;
   }
-  summary.files = await writer.finish();
+  summary.files = [...(await writer.finish()), ...((await rejectedSink?.finish()) ?? [])];
   summary.schemaDifferenceCount = conformance.total;
+  summary.rules = rules.finish(); // strict: a failed run-level rule throws DataQualityError
+  for (const r of summary.rules) if (r.status !== 'passed') log.warn({ rule: r }, r.message);
   if (summary.invalidRecords > 0) log.warn({ invalidRecords: summary.invalidRecords }, `${summary.invalidRecords} rows did not match the contract and were kept`);
   log.info({ records: summary.records, files: summary.files.length, queuePeakBytes: queue.peakBytes }, 'stream done');
   return summary;
@@ -144,8 +165,23 @@ function withExtras(batch: arrow.RecordBatch, extras: { field: arrow.Field; data
 /**
  * The schema handed to the reader: it types the columns, but every field is optional,
  * because the contract (strict or warn) is the host's to enforce, after the boundary.
+ * In warn mode the columns are asked for as text (the cursor column keeps its type, so
+ * the reader still orders rows by it) and the host casts them: a value that cannot be
+ * cast is then a row failure, kept or quarantined, instead of a reader error failing
+ * the run.
  */
-const readerSchema = (object: StreamPlan['object']): Record<string, unknown> => ({ ...object.jsonSchema, required: [] });
+export function readerSchema(stream: StreamPlan, mode: 'strict' | 'warn'): Record<string, unknown> {
+  const schema: Record<string, unknown> = { ...stream.object.jsonSchema, required: [] };
+  if (mode === 'strict') return schema;
+  const cursor = (stream.config.incremental as { cursor_field?: string } | undefined)?.cursor_field;
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties as Record<string, Record<string, unknown>>).map(([name, p]) => {
+      const scalar = [p.type].flat().some((t) => t === 'integer' || t === 'number' || t === 'boolean' || (t === 'string' && p.format !== undefined));
+      return [name, name === cursor || !scalar ? p : { type: ['string', 'null'], ...(p.description ? { description: p.description } : {}) }];
+    }),
+  );
+  return { ...schema, properties };
+}
 
 /**
  * The stream's batches. A transient (retryable) plugin error is retried by reopening
@@ -157,7 +193,7 @@ async function* readWithReopen(plan: RunPlan, stream: StreamPlan, reader: Reader
   let sinceCheckpoint = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      for await (const batch of reader.read({ config: stream.config, stream: stream.name, schema: readerSchema(stream.object), checkpoint })) {
+      for await (const batch of reader.read({ config: stream.config, stream: stream.name, schema: readerSchema(stream, plan.job.schema_validation_mode), checkpoint })) {
         yield batch;
         if (batch.checkpoint !== undefined) {
           checkpoint = batch.checkpoint;
