@@ -85,3 +85,43 @@ describe('jsonLinesToBatch', () => {
     expect(e.details).toMatchObject({ field: 'ordered_at', expected: 'an ISO-8601 timestamp' });
   });
 });
+
+describe("jsonLinesToBatch with invalidValues: 'null' (warn mode)", () => {
+  const text = [
+    '{"order_id":1,"customer":"a","quantity":2,"express":true,"ordered_at":"2024-01-02T00:00:00Z"}',
+    '{"order_id":2,"customer":"b","quantity":"two","express":"yes","ordered_at":"later"}',
+    '{"order_id":3,"customer":7,"quantity":0}',
+  ].join('\n');
+
+  it('a value of the wrong type is null, and validateBatch fails its row with rule "type"', () => {
+    const b = jsonLinesToBatch(enc(text), orders, { rowOffset: 10, invalidValues: 'null' });
+    expect(b.numRows).toBe(3);
+    expect(b.getChild('quantity')!.get(1)).toBeNull();
+    const r = validateBatch(b, orders, { mode: 'warn', stream: 'orders', rowOffset: 10 });
+    expect([...r.failures].map((f) => [f.row, f.rule, f.field, f.value])).toEqual([
+      [11, 'type', 'quantity', 'two'],
+      [12, 'type', 'customer', '7'],
+    ]);
+    // every failure is an issue, in contract field order per row's columns
+    expect(r.issues.map((i) => [i.row, i.field, i.rule, i.actual])).toEqual([
+      [12, 'customer', 'type', 'JSON number 7 (line 3)'],
+      [11, 'quantity', 'type', 'JSON string "two" (line 2)'],
+      [12, 'quantity', 'minimum', 'Int64 0'],
+      [11, 'ordered_at', 'type', 'JSON string "later" (line 2)'],
+      [11, 'express', 'type', 'JSON string "yes" (line 2)'],
+    ]);
+    expect(r.invalidRows).toBe(2);
+  });
+
+  it('strict validation of that batch names row, field, rule and the JSON value', () => {
+    const b = jsonLinesToBatch(enc(text), orders, { invalidValues: 'null' });
+    expect(() => validateBatch(b, orders, { mode: 'strict', stream: 'orders', rowOffset: 0 })).toThrow(
+      'stream "orders" row 2, field "customer": expected a JSON string (Utf8), got JSON number 7 (line 3)',
+    );
+  });
+
+  it('the default still throws at the first wrong value', () => {
+    // columns are decoded in contract order: customer (line 3) comes before quantity (line 2)
+    expect(errorOf(() => jsonLinesToBatch(enc(text), orders)).details).toMatchObject({ row: 2, field: 'customer' });
+  });
+});

@@ -6,13 +6,16 @@
  * integer -> a JSON integer (|v| <= 2^53), number -> a number, boolean -> true/false, string -> a
  * string, date -> "YYYY-MM-DD", date+timestamp -> ISO-8601 text, object/array -> any JSON value
  * (stored as JSON text). A missing key or null is a null (validateBatch then checks required
- * fields). Keys the contract does not declare are ignored. A line that is not a JSON object, or a
- * value of the wrong type, throws DataValidationError naming the line.
+ * fields). Keys the contract does not declare are ignored. A line that is not a JSON object throws
+ * DataValidationError naming the line; so does a value of the wrong type, unless `invalidValues`
+ * is 'null': then it is null in the batch and validateBatch fails its row with rule `type`
+ * (decode-failures.ts), so warn mode keeps the run going.
  */
 import * as arrow from 'apache-arrow';
 import { describeType } from './arrow-types.js';
 import { castColumn } from './cast.js';
 import { countNulls, paddedBytes, setBit, utf8Column, words32, writeI64 } from './columns.js';
+import { recordDecodeFailures, type DecodeFailure } from './decode-failures.js';
 import { DataValidationError, type ValidationIssue } from './errors.js';
 import type { ContractField, ContractObject } from './model.js';
 
@@ -21,6 +24,8 @@ export interface JsonLinesOptions {
   stream?: string;
   /** Rows of the stream before this batch, for absolute row numbers in errors. */
   rowOffset?: number;
+  /** A value of the wrong JSON type: 'throw' (default), or 'null' and report it through validateBatch. */
+  invalidValues?: 'throw' | 'null';
 }
 
 interface Ctx {
@@ -28,6 +33,8 @@ interface Ctx {
   rowOffset: number;
   /** 1-based line number of each record. */
   lines: number[];
+  /** Set when invalid values become null instead of throwing. */
+  failures?: Map<string, DecodeFailure[]>;
 }
 
 export function jsonLinesToBatch(bytes: Uint8Array, object: ContractObject, opts: JsonLinesOptions = {}): arrow.RecordBatch {
@@ -57,6 +64,7 @@ export function jsonLinesToBatch(bytes: Uint8Array, object: ContractObject, opts
     lines.push(lineNo);
   }
   const ctx: Ctx = { stream, rowOffset: opts.rowOffset ?? 0, lines };
+  if (opts.invalidValues === 'null') ctx.failures = new Map();
   const n = records.length;
   const children = object.fields.map((f) => {
     const values = new Array<unknown>(n);
@@ -64,7 +72,9 @@ export function jsonLinesToBatch(bytes: Uint8Array, object: ContractObject, opts
     return buildColumn(values, f, ctx);
   });
   const schema = object.arrowSchema;
-  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children }));
+  const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children }));
+  if (ctx.failures) recordDecodeFailures(batch, ctx.failures);
+  return batch;
 }
 
 function decodeUtf8(bytes: Uint8Array, stream: string): string {
@@ -93,17 +103,18 @@ function decodeUtf8(bytes: Uint8Array, stream: string): string {
 const corrupt = (stream: string, line: number, actual: string): DataValidationError =>
   new DataValidationError([{ kind: 'corrupt-line', stream, row: line, field: '', expected: 'a JSON object', actual }]);
 
-function mismatch(ctx: Ctx, i: number, f: ContractField, expected: string, value: unknown): DataValidationError {
+/** A value of the wrong type: throws, or (invalidValues: 'null') records it for validateBatch. */
+function reject(ctx: Ctx, i: number, f: ContractField, expected: string, value: unknown): void {
   const shown = JSON.stringify(value) ?? String(value);
-  const issue: ValidationIssue = {
-    kind: 'type-mismatch',
-    stream: ctx.stream,
-    row: ctx.rowOffset + i,
-    field: f.name,
-    expected,
-    actual: `JSON ${Array.isArray(value) ? 'array' : typeof value} ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} (line ${ctx.lines[i]})`,
-  };
-  return new DataValidationError([issue]);
+  const actual = `JSON ${Array.isArray(value) ? 'array' : typeof value} ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} (line ${ctx.lines[i]})`;
+  if (ctx.failures) {
+    let list = ctx.failures.get(f.name);
+    if (list === undefined) ctx.failures.set(f.name, (list = []));
+    list.push({ index: i, expected, actual, text: typeof value === 'string' ? value : shown });
+    return;
+  }
+  const issue: ValidationIssue = { kind: 'type-mismatch', stream: ctx.stream, row: ctx.rowOffset + i, field: f.name, expected, actual };
+  throw new DataValidationError([issue]);
 }
 
 function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data {
@@ -115,17 +126,15 @@ function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data 
   if (arrow.DataType.isUtf8(type) || arrow.DataType.isDate(type) || arrow.DataType.isTimestamp(type)) {
     const strings = values.map((v, i) => {
       if (v === null || v === undefined) return null;
-      if (typeof v !== 'string') throw mismatch(ctx, i, f, `a JSON string (${describeType(type)})`, v);
-      return v;
+      if (typeof v === 'string') return v;
+      reject(ctx, i, f, `a JSON string (${describeType(type)})`, v);
+      return null;
     });
     const text = utf8Column(strings);
     if (arrow.DataType.isUtf8(type)) return text.clone(type);
     const cast = castColumn(text, type, false)!;
-    const bad = cast.badRows[0];
-    if (bad !== undefined) {
-      const expected = arrow.DataType.isDate(type) ? 'an ISO-8601 date (YYYY-MM-DD)' : 'an ISO-8601 timestamp';
-      throw mismatch(ctx, bad, f, expected, values[bad]);
-    }
+    const expected = arrow.DataType.isDate(type) ? 'an ISO-8601 date (YYYY-MM-DD)' : 'an ISO-8601 timestamp';
+    for (const bad of cast.badRows) reject(ctx, bad, f, expected, values[bad]);
     return cast.data;
   }
   const validity = new Uint8Array(paddedBytes(n));
@@ -134,7 +143,10 @@ function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data 
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === null || v === undefined) continue;
-      if (typeof v !== 'boolean') throw mismatch(ctx, i, f, 'a JSON boolean', v);
+      if (typeof v !== 'boolean') {
+        reject(ctx, i, f, 'a JSON boolean', v);
+        continue;
+      }
       setBit(validity, i);
       if (v) setBit(bits, i);
     }
@@ -145,7 +157,10 @@ function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data 
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === null || v === undefined) continue;
-      if (typeof v !== 'number') throw mismatch(ctx, i, f, 'a JSON number', v);
+      if (typeof v !== 'number') {
+        reject(ctx, i, f, 'a JSON number', v);
+        continue;
+      }
       setBit(validity, i);
       out[i] = v;
     }
@@ -160,7 +175,10 @@ function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data 
       const v = values[i];
       if (v === null || v === undefined) continue;
       const fits = typeof v === 'number' && Number.isSafeInteger(v) && (wide || (v >= -0x80000000 && v <= 0x7fffffff));
-      if (!fits) throw mismatch(ctx, i, f, `a JSON integer (${describeType(type)}${wide ? ', |v| <= 2^53' : ''})`, v);
+      if (!fits) {
+        reject(ctx, i, f, `a JSON integer (${describeType(type)}${wide ? ', |v| <= 2^53' : ''})`, v);
+        continue;
+      }
       setBit(validity, i);
       if (w) writeI64(w, i, v);
       else out32![i] = v;

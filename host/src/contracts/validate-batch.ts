@@ -26,6 +26,7 @@
 import * as arrow from 'apache-arrow';
 import { describeType } from './arrow-types.js';
 import { castColumn } from './cast.js';
+import { takeDecodeFailures, type DecodeFailure } from './decode-failures.js';
 import { nullColumn, nullIndices } from './columns.js';
 import { DataValidationError, type ValidationIssue } from './errors.js';
 import type { ContractField, ContractObject } from './model.js';
@@ -77,10 +78,13 @@ export function validateBatch(batch: arrow.RecordBatch, object: ContractObject, 
     if (!indexOf.has(f.name)) indexOf.set(f.name, i);
   });
 
+  const decodeFailures = takeDecodeFailures(batch);
   let sameLayout = batch.schema.fields.length === object.fields.length;
   const columns = object.fields.map((field, i) => {
     const index = indexOf.get(field.name);
-    const data = checkColumn(batch, index, field, found);
+    const decoded = decodeFailures?.get(field.name);
+    if (decoded !== undefined) found.decodeFailures(field, decoded);
+    const data = checkColumn(batch, index, field, found, decoded);
     sameLayout &&= index === i && sameBuffers(data, batch.data.children[i]!);
     const checks = object.rules.checks.get(field.name);
     if (checks !== undefined) for (const c of checks) found.check(c, data);
@@ -111,7 +115,13 @@ const sameBuffers = (data: arrow.Data, src: arrow.Data): boolean =>
   data === src ||
   (data.values === src.values && data.nullBitmap === src.nullBitmap && data.valueOffsets === src.valueOffsets && data.offset === src.offset && data.length === src.length && data.children.length === 0 && src.children.length === 0);
 
-function checkColumn(batch: arrow.RecordBatch, index: number | undefined, field: ContractField, found: Issues): arrow.Data {
+function checkColumn(
+  batch: arrow.RecordBatch,
+  index: number | undefined,
+  field: ContractField,
+  found: Issues,
+  decoded?: DecodeFailure[],
+): arrow.Data {
   const n = batch.numRows;
   const expected = describeType(field.arrowType);
   if (index === undefined) {
@@ -136,7 +146,9 @@ function checkColumn(batch: arrow.RecordBatch, index: number | undefined, field:
   if (field.required && src.nullCount !== 0) {
     const id = found.failures.rule({ rule: 'required', field: field.name, expected: `non-null ${expected}` }, () => '');
     found.describe(id, 'null-in-required', () => 'null');
-    for (const i of nullIndices(src)) found.failures.fail(id, i);
+    // A value the decoder could not type is null, and already failed rule `type`.
+    const typed = decoded && new Set(decoded.map((d) => d.index));
+    for (const i of nullIndices(src)) if (!typed?.has(i)) found.failures.fail(id, i);
   }
   return cast.data;
 }
@@ -194,6 +206,15 @@ class Issues {
     const id = this.failures.rule(c, (i) => textOf(data.type, get(i)));
     this.describe(id, 'rule-violation', (i) => (data.getValid(i) ? describeValue(data.type, get(i)) : 'null'));
     c.run(data, (i) => this.failures.fail(id, i));
+  }
+
+  /** Values the decoder could not type (JSON Lines, invalidValues: 'null'): rule `type`. */
+  decodeFailures(field: ContractField, list: DecodeFailure[]): void {
+    const byIndex = new Map(list.map((d) => [d.index, d]));
+    const ref = { rule: 'type', field: field.name, expected: list[0]!.expected };
+    const id = this.failures.rule(ref, (i) => byIndex.get(i)?.text ?? '');
+    this.describe(id, 'type-mismatch', (i) => byIndex.get(i)?.actual ?? '');
+    for (const d of list) this.failures.fail(id, d.index);
   }
 
   allRows(ref: RuleRef): void {
