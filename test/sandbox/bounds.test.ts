@@ -73,6 +73,12 @@ describe('bounds on reader output (rust probe)', () => {
     expect(rb!.getChild('s')!.get(999)).toBe('x'.repeat(100));
   });
 
+  it('refuses dictionary indices past the dictionary', async () => {
+    const r = await read({ action: 'ipc-dictionary', rows: 1000, value_bytes: 10, index: 7 });
+    expect(r.error).toMatchObject({ code: 'BATCH_INVALID' });
+    expect(String(r.error?.details.reason)).toMatch(/row 0 has dictionary index 7; the dictionary holds 1 values/);
+  });
+
   it('the expanded-bytes bound is the job policy / manifest limit', async () => {
     const r = await read({ action: 'ipc-dictionary', rows: 1000, value_bytes: 100 }, { max_batch_expanded_bytes: 50_000 });
     expect(r.error).toMatchObject(refusal('max_batch_expanded_bytes'));

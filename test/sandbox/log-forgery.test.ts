@@ -71,4 +71,15 @@ describe('secrets in the log (rust probe)', () => {
     expect(line.msg).toBe('the token is [redacted], twice: [redacted]');
     expect(JSON.stringify(r.logs.records)).not.toContain(value);
   });
+
+  it('a plugin error carrying a secret value does not repeat it (the CLI prints error messages)', async () => {
+    const value = 'hunter2-very-secret';
+    const r = await runProbe(
+      { action: 'fail', kind: 'auth', code: 'BAD_TOKEN', message: `token ${value} was refused` },
+      { capabilities: { secrets: ['api_token'] }, secrets: { api_token: value } },
+    );
+    expect(r.error).toMatchObject({ code: 'PLUGIN_AUTH' });
+    expect(r.error!.message).toContain('token [redacted] was refused');
+    expect(JSON.stringify(r.error)).not.toContain(value);
+  });
 });

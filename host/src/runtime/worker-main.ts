@@ -15,6 +15,7 @@ import type { SandboxContext } from '../capabilities/context.js';
 import { ExitSignal } from '../capabilities/stdio/stdio.js';
 import { shimClocks } from '../capabilities/shim.js';
 import { redactUrlFields } from '../logging/redact.js';
+import { SecretScanner } from '../logging/secret-scan.js';
 import { PluginOutputBudget, truncateUtf8 } from '../logging/plugin-output.js';
 import { outputLimit } from '../errors/plugin-output.js';
 import { runGlueScript, type CompiledGlue } from './glue-script.js';
@@ -73,6 +74,9 @@ const budget = new PluginOutputBudget(
   { maxOutputBytes: init.maxOutputBytes, maxMessageBytes: limits.maxMessageBytes, maxLogFields: limits.maxLogFields },
   (r) => post(r),
 );
+// Errors reach the CLI's output, not only the log: they repeat no secret value either.
+const secretScan = new SecretScanner();
+secretScan.add(Object.values(init.sandbox.secrets));
 let stderrTail = '';
 const decoder = new TextDecoder();
 const output = (stream: 'stdout' | 'stderr') => (bytes: Uint8Array) => {
@@ -176,10 +180,10 @@ function failure(e: unknown): CallFailure {
     const message = truncateUtf8(String(payload.message), limits.maxMessageBytes);
     const code = truncateUtf8(String(payload.code), 256).text;
     const cut = message.cutBytes > 0 ? ` [${message.cutBytes} bytes cut: limits.max_message_bytes]` : '';
-    return { kind: 'plugin-error', payload: { ...payload, code, message: message.text + cut } };
+    return { kind: 'plugin-error', payload: { ...payload, code: secretScan.scan(code), message: secretScan.scan(message.text) + cut } };
   }
   if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
-    return { kind: 'trap', message: (e as Error).message, memoryBytes: memoryBytes(), stderrTail };
+    return { kind: 'trap', message: (e as Error).message, memoryBytes: memoryBytes(), stderrTail: secretScan.scan(stderrTail) };
   }
   return { kind: 'host', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined };
 }

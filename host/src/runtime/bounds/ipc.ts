@@ -32,8 +32,9 @@ export function checkIpcBatch(bytes: Uint8Array, bounds: BatchBounds, refuse: Re
   const invalid: Invalid = (reason, details) => refuse.invalid('arrow-ipc-stream', reason, details);
   const reader = new MessageReader(bytes);
   let schema: Schema | undefined;
-  /** Longest value of each dictionary (bytes), by id. */
+  /** Longest value (bytes) and number of values of each dictionary, by id. */
   const longest = new Map<number, number>();
+  const sizes = new Map<number, number>();
   for (let index = 0; ; index++) {
     let message: Message | null;
     let body: Uint8Array;
@@ -60,13 +61,14 @@ export function checkIpcBatch(bytes: Uint8Array, bounds: BatchBounds, refuse: Re
         checkRegions(d.data, body, index, invalid);
         const own = longestValue(d.data, body, valueType!, index, invalid);
         longest.set(d.id, Math.max(own, d.isDelta ? (longest.get(d.id) ?? 0) : 0));
+        sizes.set(d.id, d.data.length + (d.isDelta ? (sizes.get(d.id) ?? 0) : 0));
         break;
       }
       case MessageHeader.RecordBatch: {
         if (!schema) invalid(`message ${index} is a record batch before the schema`);
         const rb = (message as Message<MessageHeader.RecordBatch>).header();
         checkRegions(rb, body, index, invalid);
-        checkRecordBatch(rb, body, schema!, longest, index, bounds, refuse, invalid);
+        checkRecordBatch(rb, body, schema!, { longest, sizes }, index, bounds, refuse, invalid);
         break;
       }
       default:
@@ -126,9 +128,10 @@ function checkOffsets(
 }
 
 function checkRecordBatch(
-  rb: Meta, body: Uint8Array, schema: Schema, longest: Map<number, number>, index: number, bounds: BatchBounds,
-  refuse: Refuse, invalid: Invalid,
+  rb: Meta, body: Uint8Array, schema: Schema, dictionaries: { longest: Map<number, number>; sizes: Map<number, number> },
+  index: number, bounds: BatchBounds, refuse: Refuse, invalid: Invalid,
 ): void {
+  const { longest, sizes } = dictionaries;
   const rows = rb.length;
   if (rows > bounds.maxRows) refuse.limit('a record batch (rows)', 'max_batch_rows', rows, bounds.maxRows);
   const columns = Math.max(bounds.contractFields, schema.fields.length);
@@ -159,6 +162,30 @@ function checkRecordBatch(
     const need = DataType.isBool(t) ? Math.ceil(rows / 8) : isVarWidth(t) ? 0 : rows * fixedWidth(t);
     if (data.length < need) invalid(`message ${index} column "${f.name}": ${rows} values need ${need} bytes, got ${data.length}`);
     if (isVarWidth(t)) checkOffsets(body, data, values!.length, rows, index, `column "${f.name}"`, invalid);
+    if (DataType.isDictionary(f.type)) {
+      const size = sizes.get(f.type.id);
+      if (size === undefined) invalid(`message ${index} column "${f.name}" uses dictionary ${f.type.id}, which no earlier message holds`);
+      checkIndices(body, validity, data, node.nullCount > 0, t as { bitWidth: number; isSigned: boolean }, rows, size!, index, f.name, invalid);
+    }
   });
   if (b !== buffers.length) invalid(`message ${index} has ${buffers.length} buffers; its columns use ${b}`);
+}
+
+/** Every non-null index of a dictionary column names a value of its dictionary. */
+function checkIndices(
+  body: Uint8Array, validity: { offset: number; length: number }, data: { offset: number; length: number }, hasNulls: boolean,
+  type: { bitWidth: number; isSigned: boolean }, rows: number, size: number, index: number, name: string, invalid: Invalid,
+): void {
+  const width = type.bitWidth / 8;
+  const view = new DataView(body.buffer, body.byteOffset + data.offset, rows * width);
+  const bits = hasNulls ? body.subarray(validity.offset, validity.offset + validity.length) : undefined;
+  for (let i = 0; i < rows; i++) {
+    if (bits && (bits[i >> 3]! & (1 << (i & 7))) === 0) continue;
+    const at = i * width;
+    const v = width === 1 ? (type.isSigned ? view.getInt8(at) : view.getUint8(at))
+      : width === 2 ? (type.isSigned ? view.getInt16(at, true) : view.getUint16(at, true))
+      : width === 4 ? (type.isSigned ? view.getInt32(at, true) : view.getUint32(at, true))
+      : Number(type.isSigned ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
+    if (v < 0 || v >= size) invalid(`message ${index} column "${name}": row ${i} has dictionary index ${v}; the dictionary holds ${size} values`);
+  }
 }
