@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type TestServer } from '../helpers/http-server.js';
 import { runProbe } from '../helpers/probe.js';
+import { MAX_SOCKETS } from '../../host/src/capabilities/handle-budget.js';
 
 let web: TestServer;
 let other: TestServer;
@@ -119,6 +120,15 @@ describe('TCP sockets (rust plugin)', () => {
     const r = await runProbe({ action: 'tcp-connect', host: '127.0.0.1', port }, { capabilities: { tcp } });
     expect(r.error?.code).toBe('CAPABILITY_DENIED');
     expect(r.error?.details).toMatchObject({ capability: 'sockets', target: `127.0.0.1:${port}` });
+  });
+
+  it('holds at most MAX_SOCKETS sockets per instance: the guest gets new-socket-limit, the host a denial', async () => {
+    const tcp = [`127.0.0.1:${port}`];
+    const r = await runProbe({ action: 'tcp-many', host: '127.0.0.1', port, count: 1000 }, { capabilities: { tcp }, onDenial: 'report' });
+    expect(r.report).toMatchObject({ ok: false, error: `new-socket-limit after ${MAX_SOCKETS}` });
+    expect(r.logs.audits('capability.denied')[0]).toMatchObject({ capability: 'sockets', reason: expect.stringMatching(/open sockets/) });
+    const under = await runProbe({ action: 'tcp-many', host: '127.0.0.1', port, count: 20 }, { capabilities: { tcp } });
+    expect(under.report).toMatchObject({ ok: true, value: 20 });
   });
 
   it('refuses name lookups of hosts no grant names', async () => {

@@ -5,7 +5,7 @@ import type { FilesystemGrant } from '../grant.js';
 import type { SandboxContext } from '../context.js';
 import { guestPathOf, linkEscapingAfterMove, resolveInRoot, symlinkTargetInRoot, type FsRoot } from './containment.js';
 import { DirectRead } from './direct-read.js';
-import { HandleBudget } from './handle-budget.js';
+import { HandleBudget, MAX_OPEN_HANDLES } from '../handle-budget.js';
 import { specialFileKind } from './special-file.js';
 
 /* The shim's descriptor, as far as this module uses it (its classes are untyped JS). */
@@ -25,7 +25,7 @@ const API = 'wasi:filesystem/types';
  * (FIFO, socket, device) opened, and at most `budget.limit` handles open at once.
  * The shim's Node filesystem does the I/O; containment is enforced here, before it.
  */
-export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxContext, budget = new HandleBudget()) {
+export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxContext, budget = new HandleBudget(MAX_OPEN_HANDLES)) {
   const roots: FsRoot[] = grants.map((g) => ({ guest: g.guest, host: resolve(g.host), real: realpathSync(g.host), readOnly: g.readOnly }));
   const inner = createShimFilesystem({ preopens: Object.fromEntries(roots.map((r) => [r.guest, r.host])) });
 

@@ -4,6 +4,7 @@ import { splitHostPort } from '../grant.js';
 import { hostMatches } from '../http/origin.js';
 import { canonicalIp, isRestrictedAddress } from './addresses.js';
 import { lookupSync } from './sync-lookup.js';
+import { HandleBudget, MAX_SOCKETS } from '../handle-budget.js';
 
 /* The shim's socket objects are untyped JS. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -26,9 +27,11 @@ const TCP_METHODS = [
  * wasi:sockets for one plugin instance: outbound TCP only, and only to a host:port a
  * grant names (a name grant allows the addresses it resolves to, except private ones,
  * which need a grant by exact address). No bind, no listen, no UDP. Name lookups only
- * for hosts named by a TCP or HTTP grant.
+ * for hosts named by a TCP or HTTP grant. Each grant is checked on its own (a private
+ * address only for the grant naming it, on that grant's port); at most `budget.limit`
+ * sockets at once.
  */
-export function createGuardedSockets(tcpGrants: string[], httpHosts: string[], ctx: SandboxContext) {
+export function createGuardedSockets(tcpGrants: string[], httpHosts: string[], ctx: SandboxContext, budget = new HandleBudget(MAX_SOCKETS)) {
   const inner = createShimSockets({ enableNetwork: tcpGrants.length > 0 || httpHosts.length > 0 });
   const grants = tcpGrants.map(splitHostPort);
   const lookupHosts = [...grants.map(([h]) => h), ...httpHosts];
@@ -109,7 +112,10 @@ export function createGuardedSockets(tcpGrants: string[], httpHosts: string[], c
         if (grants.length === 0) {
           deny('wasi:sockets/tcp-create-socket.create-tcp-socket', 'tcp', 'no TCP grant', 'capabilities.tcp: ["<host>:<port>"]');
         }
-        return new TcpSocket(inner.tcpCreateSocket.createTcpSocket(family));
+        if (budget.full) {
+          deny('wasi:sockets/tcp-create-socket.create-tcp-socket', 'tcp', `limit of ${budget.limit} open sockets per instance reached`, '(not grantable: a host limit)', 'new-socket-limit');
+        }
+        return budget.track(new TcpSocket(inner.tcpCreateSocket.createTcpSocket(family)));
       },
     },
     tcp: { TcpSocket },

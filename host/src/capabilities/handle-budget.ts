@@ -1,18 +1,22 @@
 /**
- * How many filesystem handles one instance may hold open at once: descriptors (each is
- * a host file descriptor on the shim's I/O thread), file streams (each keeps its
- * descriptor's fd and a read buffer), directory streams and the pollables of file
- * streams. A guest that never drops what it opens would otherwise exhaust the host
- * process's descriptors (EMFILE for every other instance and for the host itself).
+ * How many host resources one instance may hold open at once, per kind. A guest that
+ * never drops what it opens would otherwise exhaust the host process's descriptors
+ * (EMFILE for every other instance and for the host itself).
+ *
+ * Filesystem handles: descriptors (each a host file descriptor on the shim's I/O thread),
+ * file streams (each keeps its descriptor's fd and a read buffer), directory streams and
+ * the pollables of file streams.
  */
 export const MAX_OPEN_HANDLES = 1024;
+/** TCP sockets (each a host socket once connected). */
+export const MAX_SOCKETS = 256;
 
 const symbolDispose: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
 
 export class HandleBudget {
   #open = 0;
 
-  constructor(readonly limit = MAX_OPEN_HANDLES) {}
+  constructor(readonly limit: number) {}
 
   get open(): number {
     return this.#open;
