@@ -71,6 +71,9 @@ export interface ValidationResult {
 export const DEFAULT_MAX_ISSUES = 100;
 
 export function validateBatch(batch: arrow.RecordBatch, object: ContractObject, opts: ValidateOptions): ValidationResult {
+  if (opts.rules !== undefined && opts.rules.object !== object) {
+    throw new TypeError(`validateBatch: the StreamRules given were made for another contract object ("${opts.rules.object.name}")`);
+  }
   const n = batch.numRows;
   const found = new Issues(opts, n);
   const indexOf = new Map<string, number>();

@@ -3,6 +3,8 @@
  * that failed, the latter with three more columns naming the first rule each row failed:
  * `_rule`, `_field`, `_value` (Utf8, not null; `_value` is "" for a null or missing value and is
  * cut at 1,024 characters). Columns are copied with one typed-array loop per column.
+ * When rows were rejected, `accepted` is a new batch: a reader's IPC bytes no longer encode it
+ * (validateBatch's `sameLayout` speaks of `batch`, not of `accepted`).
  */
 import * as arrow from 'apache-arrow';
 import { countNulls, paddedBytes, utf8Column } from '../columns.js';

@@ -265,3 +265,14 @@ describe('bounded memory', () => {
     expect(s.bytes).toBe(262_144 * 8); // 2^18 slots: the power of two that holds 100,000 keys at load 3/4
   });
 });
+
+describe('wiring', () => {
+  it('a StreamRules of another object is refused', () => {
+    const a = objectOf([id({ unique: true })]);
+    const b = objectOf([id({ unique: true })]);
+    const rules = new StreamRules(a, { stream: 't', mode: 'warn' });
+    expect(() => validateBatch(new arrow.RecordBatch({ id: i64([1]) }), b, { mode: 'warn', stream: 't', rowOffset: 0, rules })).toThrow(
+      'the StreamRules given were made for another contract object ("t")',
+    );
+  });
+});
