@@ -55,6 +55,17 @@ const s3Job = (rows: number, prefix: string) => {
   return ws;
 };
 
+/** The CLI in a child process, without blocking this process (s3rver answers from here). */
+const cli = (args: string[], env: Record<string, string>) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/helpers/cli.ts'), ...args], { cwd: REPO, env: { ...process.env, ...env, DATIVO_LOG_LEVEL: 'warn' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+
 describe('S3 target', () => {
   it('writes the run under run_id=..., records it in a commit manifest, leaves no staging; reruns are incremental', async () => {
     const ws = s3Job(20_000, 'raw/orders');
@@ -88,5 +99,41 @@ describe('S3 target', () => {
     expect(rerun.records).toBe(0);
     expect(await orderIds('crash/orders/')).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
     expect(await keys('crash/orders/_dativo/pending/')).toEqual([]);
+  });
+
+  it('replace on S3: the second run retires the objects of the first run; the lock is released', async () => {
+    const ws = s3Job(3000, 'replace/orders');
+    ws.writeJob({
+      target_connector: 's3',
+      source: { objects: [{ name: 'orders', files: ['data/orders.csv'], write_disposition: 'replace' }], config: { batch_rows: 1000 } },
+      target: { connection: { s3: { bucket: 'lake', prefix: 'replace/orders', endpoint, region: 'us-east-1' } } },
+    });
+    const logger = createLogger({ destination: new MemoryLogDestination() });
+    await runJob(ws.jobFile, { logger });
+    const second = await runJob(ws.jobFile, { logger });
+    expect(await orderIds('replace/orders/')).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    const data = (await keys('replace/orders/')).filter((k) => k.endsWith('.parquet'));
+    expect(data.every((k) => k.startsWith(`replace/orders/orders/run_id=${second.runId}/`))).toBe(true);
+    expect((await keys('replace/orders/_dativo/locks/')).length).toBe(0);
+  });
+
+  it('check names a refused credential (TARGET_AUTH) and a missing bucket (TARGET_NOT_FOUND), with no stack trace', async () => {
+    const ws = s3Job(10, 'check/orders');
+    const ok = await cli(['check', ws.jobFile, '--json'], CREDS);
+    expect(ok.status, ok.stderr).toBe(0);
+    const refused = await cli(['check', ws.jobFile, '--json'], { ...CREDS, AWS_ACCESS_KEY_ID: 'NOT-A-KEY' });
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout).error.code).toBe('TARGET_AUTH');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    ws.writeJob({
+      target_connector: 's3',
+      source: { objects: ['orders'], files: ['data/orders.csv'] },
+      target: { connection: { s3: { bucket: 'no-such-bucket', prefix: 'x', endpoint, region: 'us-east-1' } } },
+    });
+    const missing = await cli(['check', ws.jobFile, '--json'], CREDS);
+    expect(missing.status).toBe(1);
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'TARGET_NOT_FOUND', details: { bucket: 'no-such-bucket' } });
+    const run = await cli(['run', ws.jobFile, '--json'], CREDS);
+    expect(JSON.parse(run.stdout).error.code).toBe('TARGET_NOT_FOUND');
   });
 });
