@@ -230,7 +230,7 @@ describe('quality rules the host does not run', () => {
       [{ type: 'sql', query: 'SELECT COUNT(*) FROM t', mustBeLessThan: 10 }],
     );
     expect(o.rules.notEnforced.map((n) => [n.field ?? '(object)', n.type, n.rule])).toEqual([
-      ['u', 'text', '(unnamed)'],
+      ['u', 'text', '"checked by hand"'],
       ['u', 'library', 'nullCheck'],
       ['u', 'custom', '(unnamed)'],
       ['(object)', 'sql', '(unnamed)'],

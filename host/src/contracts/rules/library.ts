@@ -54,7 +54,9 @@ export function libraryRule(
       ? entry.rule
       : typeof entry.name === 'string'
         ? entry.name
-        : '(unnamed)';
+        : typeof entry.description === 'string'
+          ? JSON.stringify(entry.description.length > 40 ? `${entry.description.slice(0, 37)}...` : entry.description)
+          : '(unnamed)';
   const skip = (reason: string): void => {
     out.notEnforced.push({ ...(field ? { field: field.name } : {}), type, rule, reason });
   };
