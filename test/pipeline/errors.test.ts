@@ -2,7 +2,7 @@
  * Errors a user can act on, through the CLI: the exit code says whose move it is (2: change
  * the configuration), and the message names the job key and the user's own file paths.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/fixtures.js';
@@ -75,5 +75,20 @@ describe("a config the writer plugin refuses exits 2 and names the job's key", (
     const { error } = json(r.stdout);
     expect(error).toMatchObject({ code: 'PLUGIN_CONFIG', details: { key: 'target.config.dri' } });
     expect(error.message).toBe('plugin "jsonl-writer" refused its config: target.config.dri: unknown key (did you mean "dir"?); target.config.dir: required key is missing');
+  });
+});
+
+describe("plugin errors show the user's paths, not the sandbox's", () => {
+  it('a data error names the host file the job bound at /data; the guest path stays in details', () => {
+    const ws = jobWorkspace(100);
+    appendFileSync(ws.csv, '101,not-a-number,x\n');
+    const r = runCli(['run', ws.jobFile, '--json']);
+    expect(r.status).toBe(1);
+    const { error } = json(r.stdout);
+    expect(error.code).toBe('PLUGIN_DATA');
+    expect(error.message).toContain(`${ws.csv} line 102`);
+    expect(error.message).not.toMatch(/(^|[^\w/-])\/data\/orders\.csv/);
+    expect(error.details.guestMessage).toContain('/data/orders.csv line 102');
+    expect(r.stderr).toContain(`${join(ws.dir, 'data', 'orders.csv')} line 102`);
   });
 });

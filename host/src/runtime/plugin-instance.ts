@@ -170,7 +170,7 @@ export class PluginInstance {
     let err: HostError;
     switch (f.kind) {
       case 'plugin-error':
-        err = new PluginReportedError(this.plugin, f.payload as WitPluginError);
+        err = new PluginReportedError(this.plugin, f.payload as WitPluginError, this.#opts.sandbox.grant.filesystem);
         break;
       case 'batch-too-large':
         err = batchTooLarge(this.plugin, f.bytes, this.#opts.limits.maxBatchBytes);
