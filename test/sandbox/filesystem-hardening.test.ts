@@ -24,6 +24,17 @@ beforeEach(() => {
   caps = { filesystem: [{ guest: '/out', host: out, access: 'read-write' }] };
 });
 
+/** Should an open have blocked on the FIFO after all, releases it so this process can exit. */
+const releaseFifo = (fifo: string) => {
+  for (const flags of [constants.O_WRONLY, constants.O_RDONLY]) {
+    try {
+      closeSync(openSync(fifo, flags | constants.O_NONBLOCK));
+    } catch {
+      // no one waiting on this end
+    }
+  }
+};
+
 const probe = (config: Record<string, unknown>) => runProbe(config, { capabilities: caps, onDenial: 'report' });
 const exists = (p: string) => {
   try {
@@ -100,14 +111,29 @@ describe('special files in a grant', () => {
       const strict = await runProbe({ action: 'write-file', path: '/out/pipe', content: 'x' }, { capabilities: caps, limits });
       expect(strict.error?.code).toBe('CAPABILITY_DENIED');
     } finally {
-      // Should the open have blocked after all, release it so this process can exit.
-      for (const flags of [constants.O_WRONLY, constants.O_RDONLY]) {
-        try {
-          closeSync(openSync(fifo, flags | constants.O_NONBLOCK));
-        } catch {
-          // no one waiting on this end
-        }
-      }
+      releaseFifo(fifo);
+    }
+  });
+});
+
+describe('special files the shim would reach another way than the kernel', () => {
+  it('a FIFO behind a link whose text has `..` after a link is refused too', async () => {
+    // The kernel follows a/b/l -> up/../p through up (-> a) to out/p, a regular file; the
+    // shim drops the `..` first and opens a/b/p, the FIFO.
+    mkdirSync(join(out, 'a', 'b'), { recursive: true });
+    writeFileSync(join(out, 'p'), 'regular');
+    const fifo = join(out, 'a', 'b', 'p');
+    execFileSync('mkfifo', [fifo]);
+    const limits = { call_timeout_ms: 5_000 };
+    try {
+      expect((await probe({ action: 'symlink', target: '..', link: '/out/a/b/up' })).report?.ok).toBe(true);
+      expect((await probe({ action: 'symlink', target: 'up/../p', link: '/out/a/b/l' })).report?.ok).toBe(true);
+      const r = await runProbe({ action: 'read-file', path: '/out/a/b/l' }, { capabilities: caps, onDenial: 'report', limits });
+      expect(r.error).toBeUndefined();
+      expect(r.report?.ok).toBe(false);
+      expect(r.logs.audits('capability.denied')[0]).toMatchObject({ reason: expect.stringMatching(/FIFO/) });
+    } finally {
+      releaseFifo(fifo);
     }
   });
 });

@@ -6,6 +6,7 @@ import type { SandboxContext } from '../context.js';
 import { guestPathOf, linkEscapingAfterMove, resolveInRoot, symlinkTargetInRoot, type FsRoot } from './containment.js';
 import { DirectRead } from './direct-read.js';
 import { HandleBudget, MAX_OPEN_HANDLES } from '../handle-budget.js';
+import { shimPath } from './shim-path.js';
 import { specialFileKind } from './special-file.js';
 
 /* The shim's descriptor, as far as this module uses it (its classes are untyped JS). */
@@ -68,11 +69,14 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     readonly #root: FsRoot;
     readonly #host: string;
     readonly #direct: DirectRead | undefined;
+    /** The path the shim resolves this descriptor's paths from (its own resolution). */
+    readonly #shimBase: string;
 
-    constructor(innerDescriptor: Inner, root: FsRoot, host: string, direct?: DirectRead) {
+    constructor(innerDescriptor: Inner, root: FsRoot, host: string, shimBase: string, direct?: DirectRead) {
       this.#inner = innerDescriptor;
       this.#root = root;
       this.#host = host;
+      this.#shimBase = shimBase;
       this.#direct = direct;
     }
 
@@ -105,13 +109,19 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
 
     openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
       const writes = !!(openFlags.create || openFlags.truncate || openFlags.exclusive || flags.write || flags.mutateDirectory);
-      const host = this.#path('open-at', path, !!pathFlags.symlinkFollow, writes);
-      const special = specialFileKind(host, !!pathFlags.symlinkFollow);
+      const follow = !!pathFlags.symlinkFollow;
+      const host = this.#path('open-at', path, follow, writes);
+      // The file the kernel's walk reaches, and the one the shim will open (they differ
+      // for `..` after a link): neither may be a special file.
+      const target = shimPath(this.#shimBase, path, follow);
+      const special = specialFileKind(host, follow) ?? (target === undefined ? undefined : specialFileKind(target, false));
       if (special) refuseAlways('open-at', guestPathOf(this.#root, host), `a ${special} is not opened in the sandbox (it could block the host)`, 'not-permitted');
       return handle('open-at', guestPathOf(this.#root, host), () => {
         const opened = this.#inner.openAt(pathFlags, path, openFlags, flags);
-        const direct = flags.read && !openFlags.directory ? DirectRead.at(host, !!pathFlags.symlinkFollow) : undefined;
-        return new Descriptor(opened, this.#root, host, direct);
+        // The shim opened `target` (it refuses what shimPath cannot resolve).
+        const at = target ?? host;
+        const direct = flags.read && !openFlags.directory ? DirectRead.at(at, follow) : undefined;
+        return new Descriptor(opened, this.#root, host, at, direct);
       });
     }
     statAt(pathFlags: PathFlags, path: string) {
@@ -204,7 +214,7 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
 
   const preopenList: [Descriptor, string][] = inner.preopens.getDirectories().map(([d, guest]: [Inner, string]) => {
     const root = roots.find((r) => r.guest === guest)!;
-    return [new Descriptor(d, root, root.host), guest];
+    return [new Descriptor(d, root, root.host, root.host), guest];
   });
 
   return {
