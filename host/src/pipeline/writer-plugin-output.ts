@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import type { ContractObject } from '../contracts/index.js';
 import type { WriterClient, SinkClient } from '../runtime/writer-client.js';
@@ -7,9 +8,13 @@ import type { RunOutput, StreamSink } from './run-output.js';
 
 const encoder = new TextEncoder();
 
-/** Stands for a bigint's digits while JSON.stringify runs (a string no value holds: it has NULs). */
-const BIG = '\u0000int64:';
-const BIG_QUOTED = /"\\u0000int64:(-?\d+)"/g;
+/**
+ * Stands for a bigint's digits while JSON.stringify runs: a NUL and a random nonce, so no
+ * string value of the data can be mistaken for it.
+ */
+const NONCE = randomBytes(8).toString('hex');
+const BIG = `\u0000int64-${NONCE}:`;
+const BIG_QUOTED = new RegExp(`"\\\\u0000int64-${NONCE}:(-?\\d+)"`, 'g');
 
 /** Arrow rows as JSON Lines, for writers that take only JSON: int64 values as exact JSON numbers. */
 export function toJsonLines(batch: RecordBatch): Uint8Array {
@@ -17,7 +22,7 @@ export function toJsonLines(batch: RecordBatch): Uint8Array {
   for (const row of batch) {
     text += JSON.stringify(row?.toJSON(), (_, v) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : `${BIG}${v}`) : v)) + '\n';
   }
-  return encoder.encode(text.includes('int64:') ? text.replace(BIG_QUOTED, '$1') : text);
+  return encoder.encode(text.includes(NONCE) ? text.replace(BIG_QUOTED, '$1') : text);
 }
 
 /**
