@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PluginError, PluginReportedError } from '../errors/index.js';
 import { packageRoot } from '../package-root.js';
-import { configViolations, explainConfigError, sourceConfigKey, targetConfigKey } from './plugin-config.js';
+import { configViolations, explainConfigError, sourceConfigKey, sourceConfigKeyFor, targetConfigKey } from './plugin-config.js';
 
 // The csv-reader's real config schema, as its spec() publishes it.
 const csvSchema = JSON.parse(
@@ -38,6 +38,16 @@ describe('a plugin config against the schema its spec publishes', () => {
     expect(sourceConfigKey(['files', '0'])).toBe('source.files.0');
     expect(sourceConfigKey(['incremental', 'strategy'])).toBe('source.incremental.strategy');
     expect(targetConfigKey(['dir'])).toBe('target.config.dir');
+    const keyOf = sourceConfigKeyFor({
+      jobConfig: { has_header: true },
+      recipe: { file: '/r/csv.yaml', default_config: { delimiter: ',', has_header: false } },
+      filesKey: 'source.objects[1].files',
+    });
+    expect(keyOf(['has_header'])).toBe('source.config.has_header');
+    expect(keyOf(['delimiter'])).toBe('default_config.delimiter of recipe /r/csv.yaml (set source.config.delimiter to override it)');
+    expect(keyOf(['files', '0'])).toBe('source.objects[1].files.0');
+    expect(keyOf(['incremental'])).toBe('source.incremental');
+    expect(keyOf(['delimitr'])).toBe('source.config.delimitr');
   });
 });
 

@@ -29,6 +29,26 @@ export const sourceConfigKey: ConfigKeyOf = (path) => {
   return [base, ...rest].join('.');
 };
 
+/**
+ * The same, knowing where each setting came from: a key the job does not set but the
+ * recipe's default_config does is named in the recipe (and how to override it);
+ * `filesKey` is where the stream's files are listed (e.g. "source.objects[1].files").
+ */
+export function sourceConfigKeyFor(from: {
+  jobConfig: Record<string, unknown>;
+  recipe?: { file: string; default_config: Record<string, unknown> };
+  filesKey?: string;
+}): ConfigKeyOf {
+  return (path) => {
+    const [head = '', ...rest] = path;
+    if (head === 'files' && from.filesKey) return [from.filesKey, ...rest].join('.');
+    const inRecipe = from.recipe && !(head in from.jobConfig) && head in from.recipe.default_config;
+    if (!inRecipe) return sourceConfigKey(path);
+    const key = ['default_config', ...path].join('.');
+    return `${key} of recipe ${from.recipe!.file} (set source.config.${path.join('.')} to override it)`;
+  };
+}
+
 export const targetConfigKey: ConfigKeyOf = (path) => ['target.config', ...path].join('.');
 
 function compile(schema: Record<string, unknown>): ValidateFunction {
