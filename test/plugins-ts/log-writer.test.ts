@@ -41,7 +41,7 @@ describe('log-writer (TypeScript, demonstration)', () => {
       await sink.write({ encoding: 'json-lines', bytes: b });
       expect(await sink.commit()).toEqual({ records: 3, bytes: total, locations: ['log:orders'] });
       const line = logs.records.find((r) => r.msg === 'log-writer commit');
-      expect(line).toMatchObject({ stream: 'orders', batches: '2', records: '3', fields: 'id,name' });
+      expect(line).toMatchObject({ source: 'plugin', fields: { stream: 'orders', batches: '2', records: '3', fields: 'id,name' } });
     } finally {
       await writer.close();
     }

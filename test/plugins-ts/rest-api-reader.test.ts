@@ -126,7 +126,7 @@ describe('rest-api-reader (TypeScript)', () => {
     ]);
     expect(api.hits[2]!.at - api.hits[1]!.at).toBeGreaterThanOrEqual(950); // Retry-After honoured
     expect(api.hits.every((h) => h.authorization === `Bearer ${TOKEN}` && !h.url.searchParams.has('since'))).toBe(true);
-    expect(logs.records.some((r) => r.msg === 'retrying request' && String(r.status) === '429')).toBe(true);
+    expect(logs.records.some((r) => r.msg === 'retrying request' && String((r.fields as Record<string, unknown>)?.status) === '429')).toBe(true);
   });
 
   it('a wrong token: PLUGIN_AUTH (HTTP_401), from check and from a read, without retries or the token in the message', async () => {
