@@ -5,7 +5,8 @@
  */
 import type * as arrow from 'apache-arrow';
 import type { RowCheck } from './model.js';
-import { reader, validity } from './values.js';
+import { StringMemo } from './string-memo.js';
+import { validity } from './values.js';
 
 export function lengthCheck(field: string, side: 'min' | 'max', limit: number): RowCheck {
   return {
@@ -45,44 +46,24 @@ export function valueCheck(
   expected: string,
   test: (v: string) => boolean,
 ): RowCheck {
+  const memo = new StringMemo(test);
   return {
     rule,
     field,
     expected,
     run(data, fail) {
-      stringScan(data, test, fail);
+      stringScan(data, memo, fail);
     },
   };
 }
 
-/**
- * Runs of equal values are common (categories, repeated codes): the previous value's bytes and
- * answer are remembered, so a repeated value costs a byte compare, not a decode and a regex.
- */
-export function stringScan(
-  data: arrow.Data,
-  test: (v: string) => boolean,
-  fail: (i: number) => void,
-): void {
+/** Fails non-null rows whose value fails `test`, asking a memo of answers by value (string-memo.ts). */
+export function stringScan(data: arrow.Data, memo: StringMemo, fail: (i: number) => void): void {
   const n = data.length;
   const valid = validity(data);
-  const get = reader(data);
   const bytes = data.values as Uint8Array;
   const offs = data.valueOffsets as Int32Array;
-  let ps = -1;
-  let pe = -1;
-  let prev = true;
   for (let i = 0; i < n; i++) {
-    if (!valid(i)) continue;
-    const s = offs[i]!;
-    const e = offs[i + 1]!;
-    let same = ps >= 0 && e - s === pe - ps;
-    for (let k = 0; same && k < e - s; k++) same = bytes[s + k] === bytes[ps + k];
-    if (!same) {
-      prev = test(get(i) as string);
-      ps = s;
-      pe = e;
-    }
-    if (!prev) fail(i);
+    if (!memo.ask(bytes, offs[i]!, offs[i + 1]!) && valid(i)) fail(i);
   }
 }

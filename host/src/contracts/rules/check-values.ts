@@ -7,6 +7,7 @@ import * as arrow from 'apache-arrow';
 import { utf8Column } from '../columns.js';
 import { parseIsoDate, parseIsoTimestamp, parseIsoTimestampBig } from '../iso-time.js';
 import { stringScan } from './check-string.js';
+import { StringMemo } from './string-memo.js';
 import type { RowCheck } from './model.js';
 import { reader, validity, type Value } from './values.js';
 
@@ -40,7 +41,8 @@ export function inSetCheck(
 ): RowCheck {
   const test = (v: Value): boolean =>
     (allowed === undefined || allowed.has(v)) && (pattern === undefined || pattern.test(String(v)));
-  return { rule, field, expected, run: (data, fail) => scanValues(data, type, test, false, fail) };
+  const memo = arrow.DataType.isUtf8(type) ? new StringMemo(test) : undefined;
+  return { rule, field, expected, run: (data, fail) => scanValues(data, test, memo, false, fail) };
 }
 
 /** Fails rows whose value is in `missing`, and null rows when `nullIsMissing`. */
@@ -52,12 +54,9 @@ export function missingCheck(
   missing: Set<Value>,
   nullIsMissing: boolean,
 ): RowCheck {
-  return {
-    rule,
-    field,
-    expected,
-    run: (data, fail) => scanValues(data, type, (v) => !missing.has(v), nullIsMissing, fail),
-  };
+  const test = (v: Value): boolean => !missing.has(v);
+  const memo = arrow.DataType.isUtf8(type) ? new StringMemo(test) : undefined;
+  return { rule, field, expected, run: (data, fail) => scanValues(data, test, memo, nullIsMissing, fail) };
 }
 
 export function nullCheck(rule: string, field: string, expected: string): RowCheck {
@@ -76,13 +75,21 @@ export function nullCheck(rule: string, field: string, expected: string): RowChe
 /** `test` decides non-null rows; null rows fail when `nullFails`. */
 function scanValues(
   data: arrow.Data,
-  type: arrow.DataType,
   test: (v: Value) => boolean,
+  memo: StringMemo | undefined,
   nullFails: boolean,
   fail: (i: number) => void,
 ): void {
-  if (arrow.DataType.isUtf8(type) && !nullFails)
-    return stringScan(data, test as (v: string) => boolean, fail);
+  if (memo !== undefined && !nullFails) return stringScan(data, memo, fail);
+  if (memo !== undefined) {
+    const valid = validity(data);
+    const bytes = data.values as Uint8Array;
+    const offs = data.valueOffsets as Int32Array;
+    for (let i = 0; i < data.length; i++) {
+      if (valid(i) ? !memo.ask(bytes, offs[i]!, offs[i + 1]!) : nullFails) fail(i);
+    }
+    return;
+  }
   const valid = validity(data);
   const get = reader(data);
   for (let i = 0; i < data.length; i++) {

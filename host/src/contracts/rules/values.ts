@@ -7,6 +7,7 @@
 import * as arrow from 'apache-arrow';
 import { describeType } from '../arrow-types.js';
 import { readI64, words32 } from '../columns.js';
+import { decodeText } from './string-memo.js';
 
 export type Value = string | number | bigint | boolean;
 
@@ -21,7 +22,6 @@ export function validity(data: arrow.Data): (i: number) => boolean {
   };
 }
 
-const decoder = new TextDecoder();
 
 /** The value of a non-null row: strings decoded, Int64 as a number when exact, else a bigint. */
 export function reader(data: arrow.Data): (i: number) => Value {
@@ -29,7 +29,7 @@ export function reader(data: arrow.Data): (i: number) => Value {
   if (arrow.DataType.isUtf8(t)) {
     const bytes = data.values as Uint8Array;
     const offs = data.valueOffsets as Int32Array;
-    return (i) => decoder.decode(bytes.subarray(offs[i]!, offs[i + 1]!));
+    return (i) => decodeText(bytes, offs[i]!, offs[i + 1]!);
   }
   if (arrow.DataType.isBool(t)) {
     const bits = data.values as Uint8Array;
