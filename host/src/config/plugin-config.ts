@@ -133,7 +133,7 @@ export async function explainConfigError(
   if (violations.length === 0) return error;
   const issues = violations.map((v) => ({ key: keyOf(v.path), message: v.message }));
   return new PluginError('PLUGIN_CONFIG', e.plugin, `plugin "${e.plugin}" refused its config: ${issues.map((i) => `${i.key}: ${i.message}`).join('; ')}`, {
+    // No `cause`: logs would print the plugin's words again, JSON position included.
     details: { ...e.details, key: issues[0]!.key, issues, pluginMessage: e.message },
-    cause: error,
   });
 }
