@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type TestServer } from '../helpers/http-server.js';
 import { runProbe } from '../helpers/probe.js';
-import { MAX_SOCKETS } from '../../host/src/capabilities/handle-budget.js';
+import { MAX_HTTP_HANDLES, MAX_SOCKETS } from '../../host/src/capabilities/handle-budget.js';
 
 let web: TestServer;
 let other: TestServer;
@@ -84,6 +84,21 @@ describe.each(['rust', 'ts'] as const)('outbound HTTP (%s plugin)', (lang) => {
   it('refuses everything when nothing is granted', async () => {
     const r = await runProbe({ action: 'http-get', url: `${web.url}/` }, { lang });
     expect(r.error?.code).toBe('CAPABILITY_DENIED');
+  });
+});
+
+describe('HTTP requests held open (rust plugin)', () => {
+  it('at most MAX_HTTP_HANDLES futures per instance: the guest gets connection-limit-reached, the host a denial', async () => {
+    const http = [web.url];
+    const url = `${web.url}/many`;
+    const r = await runProbe({ action: 'http-many', url, count: 1000 }, { capabilities: { http }, onDenial: 'report' });
+    expect(r.report).toMatchObject({ ok: false, error: `connection-limit-reached after ${MAX_HTTP_HANDLES}` });
+    expect(r.logs.audits('capability.denied')[0]).toMatchObject({ capability: 'http', reason: expect.stringMatching(/open HTTP requests/) });
+    const under = await runProbe({ action: 'http-many', url, count: 20 }, { capabilities: { http } });
+    expect(under.report).toMatchObject({ ok: true, value: 20 });
+    // What the guest drops is given back: many more requests, one at a time, all pass.
+    const sequential = await runProbe({ action: 'http-many', url, count: MAX_HTTP_HANDLES * 2, wait: true }, { capabilities: { http } });
+    expect(sequential.report).toMatchObject({ ok: true, value: MAX_HTTP_HANDLES * 2 });
   });
 });
 

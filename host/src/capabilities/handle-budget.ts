@@ -10,6 +10,11 @@
 export const MAX_OPEN_HANDLES = 1024;
 /** TCP sockets (each a host socket once connected). */
 export const MAX_SOCKETS = 256;
+/**
+ * wasi:http futures, responses and response bodies: a request holds a host socket from
+ * `handle` until its response is read or dropped (about a third of this in flight).
+ */
+export const MAX_HTTP_HANDLES = 256;
 
 const symbolDispose: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
 

@@ -4,6 +4,7 @@ import type { SandboxContext } from '../context.js';
 import { Permission } from '../permission.js';
 import { canonicalIp, isRestrictedAddress } from '../sockets/addresses.js';
 import { lookupSync } from '../sockets/sync-lookup.js';
+import { HandleBudget, MAX_HTTP_HANDLES } from '../handle-budget.js';
 import { formatTarget, httpKind, httpTarget, originMatches, parseOriginPattern, type HttpTarget } from './origin.js';
 
 const API = 'wasi:http/outgoing-handler.handle';
@@ -20,9 +21,10 @@ const schemeText = (s: { tag: string; val?: string } | undefined): string =>
  * port together: an address granted for one port or scheme is not granted for another,
  * and never to a name that resolves to it). Redirects are not followed here: the guest
  * sees the 3xx and its next request is checked again. A refusal is the WASI error
- * HTTP-request-denied, never a trap.
+ * HTTP-request-denied, never a trap. At most `budget.limit` futures, responses and bodies
+ * open at once: past it a request fails with connection-limit-reached.
  */
-export function createGuardedHttp(allow: string[], ctx: SandboxContext) {
+export function createGuardedHttp(allow: string[], ctx: SandboxContext, budget = new HandleBudget(MAX_HTTP_HANDLES)) {
   const patterns = allow.map(parseOriginPattern);
   const permission = new Permission(httpKind, patterns);
 
@@ -54,6 +56,25 @@ export function createGuardedHttp(allow: string[], ctx: SandboxContext) {
     }
   };
 
+  // A response and its body hold the request's socket as long as the future did.
+  const trackResponse = (response: any) => {
+    budget.track(response);
+    const consume = response.consume.bind(response);
+    Object.defineProperty(response, 'consume', { value: () => budget.track(consume()) });
+  };
+  const trackFuture = (future: any) => {
+    budget.track(future);
+    const get = future.get.bind(future);
+    Object.defineProperty(future, 'get', {
+      value: () => {
+        const ret = get();
+        if (ret?.tag === 'ok' && ret.val?.tag === 'ok') trackResponse(ret.val.val);
+        return ret;
+      },
+    });
+    return future;
+  };
+
   return {
     ...shimHttp,
     outgoingHandler: {
@@ -69,8 +90,13 @@ export function createGuardedHttp(allow: string[], ctx: SandboxContext) {
         const decision = permission.check(target);
         if (!decision.allowed) deny(formatTarget(target), decision.reason, httpKind.allowWith(target));
         checkAddresses(target);
+        if (budget.full) {
+          const reason = `limit of ${budget.limit} open HTTP requests and responses per instance reached`;
+          ctx.deny({ capability: 'http', target: formatTarget(target), api: API, reason, allowWith: '(not grantable: a host limit)' });
+          throw { tag: 'connection-limit-reached' };
+        }
         ctx.audit('http.request', { target: formatTarget(target), path: request.pathWithQuery?.() });
-        return shimHttp.outgoingHandler.handle(request, options);
+        return trackFuture(shimHttp.outgoingHandler.handle(request, options));
       },
     },
   };
