@@ -95,6 +95,22 @@ function scanRange(data: arrow.Data, r: Range, okBig: BigTest, fail: (i: number)
   }
 }
 
+/** Integers that fit a Rust integer type, for `format: i8 | u16 | ...` of integer fields. */
+export function integerFormatCheck(field: string, format: string): RowCheck | undefined {
+  const m = /^([iu])(8|16|32|64|128)$/.exec(format);
+  if (m === null) return undefined;
+  const bits = Number(m[2]);
+  const signed = m[1] === 'i';
+  // Int64 holds i64 and i128 values as far as Arrow can carry them; u64/u128 only need >= 0.
+  if (signed && bits >= 64) return undefined;
+  const lo = signed ? -(2 ** (bits - 1)) : 0;
+  const hi = bits >= 64 ? Infinity : signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  const range: Range = { lo, loEx: false, hi, hiEx: false };
+  const okBig: BigTest = (x) => x >= BigInt(lo) && (hi === Infinity || x <= BigInt(hi));
+  const shown = hi === Infinity ? `>= ${lo}` : `${lo} to ${hi}`;
+  return { rule: 'format', field, expected: `${format} (${shown})`, run: (data, fail) => scanRange(data, range, okBig, fail) };
+}
+
 export function multipleOfCheck(field: string, m: number): RowCheck {
   const ok: Test = (x) => {
     if (Number.isInteger(m) && Number.isSafeInteger(x)) return x % m === 0;

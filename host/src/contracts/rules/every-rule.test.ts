@@ -42,6 +42,7 @@ const cases: Case[] = [
   { rule: 'maximum', props: [int('q', { logicalTypeOptions: { maximum: 1 } })], batches: [{ q: i64([2]) }], row: [0, 'q', '2'] },
   { rule: 'exclusiveMinimum', props: [int('q', { logicalTypeOptions: { minimum: 1, exclusiveMinimum: true } })], batches: [{ q: i64([2, 1]) }], row: [1, 'q', '1'] },
   { rule: 'exclusiveMaximum', props: [int('q', { logicalTypeOptions: { maximum: 1, exclusiveMaximum: true } })], batches: [{ q: i64([1]) }], row: [0, 'q', '1'] },
+  { rule: 'format', props: [int('q', { physicalType: 'int', logicalTypeOptions: { format: 'u8' } })], batches: [{ q: s(['255', '256']) }], row: [1, 'q', '256'] },
   { rule: 'multipleOf', props: [{ name: 'p', logicalType: 'number', logicalTypeOptions: { multipleOf: 0.25 } }], batches: [{ p: f64([0.5, 0.3]) }], row: [1, 'p', '0.3'] },
   { rule: 'minimum', props: [{ name: 'd', logicalType: 'date', logicalTypeOptions: { minimum: '2024-01-01' } }], batches: [{ d: s(['2023-06-01']) }], row: [0, 'd', '2023-06-01'] },
   {

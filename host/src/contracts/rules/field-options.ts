@@ -2,7 +2,9 @@
  * Row checks from a property's logicalTypeOptions, as ODCS v3.0.2 defines them per logicalType:
  *
  *   integer, number  minimum, maximum (numbers), exclusiveMinimum / exclusiveMaximum (booleans that
- *                    make the bound strict), multipleOf. `format` (i32, f64, ...) picks the Arrow type.
+ *                    make the bound strict), multipleOf. `format` (i32, f64, ...) picks the Arrow type;
+ *                    for integers it is also a rule: i8/i16/i32/u8/u16/u32 ranges, u64/u128 >= 0
+ *                    (f32 is not checked: a double outside it is not refused).
  *   date             minimum, maximum (ISO-8601 text: a date, or a timestamp for timestamp fields),
  *                    exclusiveMinimum / exclusiveMaximum. `format` is the source's text format, not a
  *                    rule: values are read as ISO-8601 (cast.ts), others fail the `type` rule.
@@ -15,7 +17,7 @@
 import * as arrow from 'apache-arrow';
 import { createRequire } from 'node:module';
 import type { ContractField } from '../model.js';
-import { boundCheck, multipleOfCheck, type Bound } from './check-range.js';
+import { boundCheck, integerFormatCheck, multipleOfCheck, type Bound } from './check-range.js';
 import { lengthCheck, valueCheck } from './check-string.js';
 import { valueFor } from './check-values.js';
 import type { NotEnforced, RowCheck } from './model.js';
@@ -43,6 +45,10 @@ export function fieldOptionChecks(
     case 'number':
     case 'date':
       bounds(f, opts, out);
+      if (f.logicalType === 'integer' && typeof opts.format === 'string') {
+        const c = integerFormatCheck(f.name, opts.format);
+        if (c !== undefined) out.checks.push(c);
+      }
       if (f.logicalType !== 'date' && opts.multipleOf !== undefined) {
         const m = opts.multipleOf;
         if (typeof m === 'number' && m > 0 && Number.isFinite(m))

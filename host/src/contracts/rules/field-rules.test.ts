@@ -119,6 +119,27 @@ describe('logicalTypeOptions: numbers', () => {
     expect(strictError(o, b).details).toMatchObject({ row: 11, rule: 'minimum' });
   });
 
+  it('integer format is a range: i8, u16, u32 (Int64), u64 >= 0; i64 constrains nothing more', () => {
+    const fmt = (format: string, values: bigint[] | number[], type: arrow.DataType) =>
+      warnFailures(objectOf([{ name: 'q', logicalType: 'integer', logicalTypeOptions: { format } }]), batchOf({ q: col(values, type) }));
+    expect(fmt('i8', [-128, 127, -129, 128], new arrow.Int32())).toEqual([
+      [2, 'format', 'q', '-129'],
+      [3, 'format', 'q', '128'],
+    ]);
+    expect(fmt('u16', [0, 65535, -1, 65536], new arrow.Int32())).toEqual([
+      [2, 'format', 'q', '-1'],
+      [3, 'format', 'q', '65536'],
+    ]);
+    expect(fmt('u32', [4294967295n, 4294967296n], new arrow.Int64())).toEqual([[1, 'format', 'q', '4294967296']]);
+    expect(fmt('u64', [0n, -1n, -(2n ** 62n)], new arrow.Int64())).toEqual([
+      [1, 'format', 'q', '-1'],
+      [2, 'format', 'q', '-4611686018427387904'],
+    ]);
+    expect(fmt('i64', [-(2n ** 63n)], new arrow.Int64())).toEqual([]);
+    const e = strictError(objectOf([{ name: 'q', logicalType: 'integer', logicalTypeOptions: { format: 'u8' } }]), batchOf({ q: col([256], new arrow.Int32()) }));
+    expect(e.details).toMatchObject({ rule: 'format', expected: 'u8 (0 to 255)', actual: 'Int32 256' });
+  });
+
   it('integer values cast from Int32 are checked after the cast', () => {
     const o = objectOf([int('q', { minimum: 1 })]);
     expect(warnFailures(o, batchOf({ q: col([5, -1], new arrow.Int32()) }))).toEqual([
