@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { stopWorker } from '../../host/src/runtime/worker-pool.js';
+import { abandonedWorkers, stopWorker } from '../../host/src/runtime/worker-pool.js';
 import { fixture, REPO, tempDir, writeManifest } from '../helpers/fixtures.js';
 import { jobWorkspace } from '../helpers/job.js';
 
@@ -66,8 +66,10 @@ describe('a worker stuck in a system call', () => {
     `;
     const worker = new Worker(source, { eval: true, workerData: fifo });
     await once(worker, 'message');
+    const before = abandonedWorkers();
     try {
       expect(await stopWorker(worker, 2_000)).toBe(false);
+      expect(abandonedWorkers()).toBe(before + 1);
     } finally {
       release(fifo);
     }

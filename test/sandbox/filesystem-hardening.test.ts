@@ -160,9 +160,13 @@ describe('open handles per instance', () => {
     expect(under.report).toMatchObject({ ok: true, value: 100 });
   });
 
-  it('a guest under the limit is not refused', async () => {
+  it('a guest under the limit is not refused, and what it drops is given back', async () => {
     const r = await probe({ action: 'open-many', path: 'f.txt', count: 200 });
     expect(r.report).toMatchObject({ ok: true, value: 200 });
+    for (const kind of ['descriptor', 'stream']) {
+      const dropping = await runProbe({ action: 'open-many', path: 'f.txt', count: 3 * MAX_OPEN_HANDLES, kind, drop: true }, { capabilities: caps });
+      expect(dropping.report).toMatchObject({ ok: true, value: 3 * MAX_OPEN_HANDLES });
+    }
     expect(existsSync(join(out, 'f.txt'))).toBe(true);
   });
 });

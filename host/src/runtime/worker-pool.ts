@@ -19,6 +19,14 @@ const WORKER_HEAP_MB = 256;
 /** How long a worker's termination may take before the host stops waiting for it. */
 export const WORKER_STOP_MS = 5_000;
 
+let abandoned = 0;
+/**
+ * Workers of this process given up on by stopWorker. While one is still stuck the
+ * process cannot exit normally (Node joins every thread at exit): a one-shot process
+ * (the CLI) can see it here and end itself another way.
+ */
+export const abandonedWorkers = (): number => abandoned;
+
 /**
  * Terminates a worker, waiting at most `timeoutMs`: true once it has stopped, false if it
  * has not (a thread blocked in a system call, such as open() of a FIFO on the shim's I/O
@@ -35,7 +43,10 @@ export async function stopWorker(worker: Worker, timeoutMs = WORKER_STOP_MS): Pr
     }),
   ]);
   clearTimeout(timer);
-  if (!stopped) worker.unref();
+  if (!stopped) {
+    abandoned++;
+    worker.unref();
+  }
   return stopped;
 }
 
