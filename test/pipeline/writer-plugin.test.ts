@@ -21,6 +21,10 @@ describe('writer plugin target', () => {
     const source = readCsv(ws.csv);
     expect(rows.map((r) => Number(r.order_id))).toEqual(source.map((s) => Number(s.order_id)));
     expect(rows[0]!.customer).toBe(source[0]!.customer);
+    // The summary shows where the sink's commit put the data, its bytes counted once.
+    const bytes = readFileSync(join(ws.out, files[0]!)).byteLength;
+    expect(summary.streams[0]!.files).toEqual([{ stream: 'orders', path: join(ws.out, files[0]!), rows: 3000, bytes }]);
+    expect(summary.bytesWritten).toBe(bytes);
     // Incremental state moved on only after the writer committed.
     const again = await runJob(ws.jobFile, { logger: createLogger({ destination: new MemoryLogDestination() }) });
     expect(again.records).toBe(0);

@@ -20,6 +20,8 @@ export interface StreamPlan {
   bindings: Record<string, string>;
   /** The plugin config of this stream (recipe defaults, job config, its files as guest paths, incremental). */
   config: Record<string, unknown>;
+  /** The job key its files came from (source.files or source.objects[i].files), for error messages. */
+  filesKey: string;
 }
 
 /** Everything a run needs, resolved and checked before anything runs. */
@@ -138,7 +140,7 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
     if (disposition === 'replace' && job.paths.targetPlugin) {
       fail(dispositionKey, 'replace is done by the built-in target; a writer plugin decides itself what happens to earlier data', 'DISPOSITION_NOT_SUPPORTED');
     }
-    return { name: entry.name, object, disposition, files, bindings, config };
+    return { name: entry.name, object, disposition, files, bindings, config, filesKey };
   });
   for (const col of job.target.partitioning) {
     for (const s of streams) {

@@ -15,8 +15,10 @@ import { acquireRunLock } from '../targets/run-lock.js';
 import type { CommitRecord, RunLock, Target } from '../targets/target.js';
 import { parquetOutput, type RunOutput } from './run-output.js';
 import { runStream, type StreamSummary } from './run-stream.js';
+import { hostPathOf } from './source-paths.js';
 import { writerPluginOutput } from './writer-plugin-output.js';
-import { planJob, type RunPlan } from './plan.js';
+import { planJob, type RunPlan, type StreamPlan } from './plan.js';
+import { sourceConfigKeyFor } from '../config/plugin-config.js';
 import type { Progress } from './progress.js';
 import { withRetry } from './retry.js';
 
@@ -98,7 +100,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       }
       const writer = await (await loadPlugin({ manifest: job.paths.targetPlugin, bindings, ...pluginOptions })).openWriter();
       closeWriter = () => writer.close();
-      output = await writerPluginOutput(writer, job.target.config);
+      output = await writerPluginOutput(writer, job.target.config, (l) => (l.startsWith('/') ? hostPathOf(l, bindings) : l));
     } else {
       const target = opts.target ?? (await createTarget(plan));
       lock = await target.lock(scope, runId);
@@ -120,6 +122,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       // Each stream its own reader, bound to its own files only.
       const plugin = await loadPlugin({ manifest: plan.source.plugin, bindings: s.bindings, ...pluginOptions });
       const reader = await withRetry(() => plugin.openReader(), retryOpts(plan, log, 'instantiate'));
+      reader.configKeyOf = configKeyOf(plan, s);
       readers.push(reader);
       await withRetry(() => reader.check(s.config), retryOpts(plan, log, 'check'));
       streams.push(await runStream({ plan, stream: s, reader, output, state, log: log.child({ stream: s.name }), onProgress: opts.onProgress }));
@@ -159,6 +162,10 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
     await lock.release();
   }
 }
+
+/** Names the job key a refused plugin config key came from (the stream's files, the recipe's defaults). */
+export const configKeyOf = (plan: RunPlan, s: StreamPlan) =>
+  sourceConfigKeyFor({ jobConfig: plan.job.source.config, recipe: plan.source.recipe, filesKey: s.filesKey });
 
 export async function createTarget(plan: RunPlan): Promise<Target> {
   const { job } = plan;

@@ -31,7 +31,7 @@ export function toJsonLines(batch: RecordBatch): Uint8Array {
  * commits every sink, then the state is saved. Delivery is at-least-once: a crash
  * between a sink's commit and the state save re-sends that data on the next run.
  */
-export async function writerPluginOutput(writer: WriterClient, config: Record<string, unknown>): Promise<RunOutput> {
+export async function writerPluginOutput(writer: WriterClient, config: Record<string, unknown>, hostPath: (location: string) => string = (l) => l): Promise<RunOutput> {
   const spec = await writer.spec();
   const arrow = spec.encodings.includes('arrow-ipc-stream');
   const sinks: { stream: string; sink: SinkClient }[] = [];
@@ -55,7 +55,8 @@ export async function writerPluginOutput(writer: WriterClient, config: Record<st
       for (const { stream, sink } of sinks) {
         const info = await sink.commit();
         // A sink reports its rows and bytes once, for all its locations: the first carries them.
-        info.locations.forEach((path, i) => files.push({ stream, path, rows: i === 0 ? Number(info.records) : 0, bytes: i === 0 ? Number(info.bytes) : 0 }));
+        // A location under one of the writer's mounts is shown as the user's path.
+        info.locations.forEach((path, i) => files.push({ stream, path: hostPath(path), rows: i === 0 ? Number(info.records) : 0, bytes: i === 0 ? Number(info.bytes) : 0 }));
       }
       record.files.push(...files);
       await applied(record);

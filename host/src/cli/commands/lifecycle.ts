@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadPlugin } from '../../runtime/load-plugin.js';
 import { planJob, type RunPlan, type StreamPlan } from '../../pipeline/plan.js';
-import { createTarget } from '../../pipeline/run-job.js';
+import { configKeyOf, createTarget } from '../../pipeline/run-job.js';
 import { matchFiles } from '../../pipeline/source-paths.js';
 import { createSecretManager } from '../../secrets/create-secret-manager.js';
 import { createOutput, printJson } from '../output.js';
@@ -41,6 +41,7 @@ async function withReaders<T>(plan: RunPlan, streams: StreamPlan[], f: (reader: 
       logger: out.logger,
     });
     const reader = await plugin.openReader();
+    reader.configKeyOf = configKeyOf(plan, stream);
     try {
       results.push(await f(reader, stream));
     } finally {
