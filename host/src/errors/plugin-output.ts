@@ -5,7 +5,12 @@ import { PluginError } from './plugin-errors.js';
  * (BATCH_INVALID), or output past a limit the host sets (PLUGIN_OUTPUT_LIMIT). Both are
  * terminal: the same plugin output gives the same answer.
  */
-export const batchInvalid = (plugin: string, encoding: string, reason: string, details: Record<string, unknown> = {}): PluginError =>
+export const batchInvalid = (
+  plugin: string,
+  encoding: string,
+  reason: string,
+  details: Record<string, unknown> = {},
+): PluginError =>
   new PluginError('BATCH_INVALID', plugin, `plugin "${plugin}" returned an invalid ${encoding} batch: ${reason}`, {
     details: { encoding, reason, ...details },
   });

@@ -70,7 +70,9 @@ export class PluginOutputBudget {
     }
     if (fields.length > n) dropped.fields = fields.length - n;
     if (!this.#spend(bytes, 'log')) return;
-    this.post({ type: 'log', level, message: msg.text, fields: kept, ...(Object.keys(dropped).length ? { dropped } : {}) });
+    const record: OutputRecord = { type: 'log', level, message: msg.text, fields: kept };
+    if (Object.keys(dropped).length > 0) record.dropped = dropped;
+    this.post(record);
   }
 
   output(stream: 'stdout' | 'stderr', bytes: Uint8Array): void {

@@ -17,10 +17,13 @@ export function checkJsonLinesBatch(bytes: Uint8Array, bounds: BatchBounds, refu
     if (end > start) rows++;
     start = end + 1;
   }
-  if (longest > bounds.maxJsonLineBytes) refuse.limit('a JSON Lines line (bytes)', 'max_json_line_bytes', longest, bounds.maxJsonLineBytes);
-  if (rows > bounds.maxRows) refuse.limit('a JSON Lines batch (lines)', 'max_batch_rows', rows, bounds.maxRows);
+  const { maxJsonLineBytes, maxRows, maxExpandedBytes } = bounds;
+  if (longest > maxJsonLineBytes) refuse.limit('a JSON Lines line (bytes)', 'max_json_line_bytes', longest, maxJsonLineBytes);
+  if (rows > maxRows) refuse.limit('a JSON Lines batch (lines)', 'max_batch_rows', rows, maxRows);
+  // The columns the host builds for the contract: at most 8 bytes a row each, plus the text.
   const expanded = bytes.length + rows * 8 * bounds.contractFields;
-  if (expanded > bounds.maxExpandedBytes) {
-    refuse.limit('a JSON Lines batch that expands to (bytes, estimated)', 'max_batch_expanded_bytes', expanded, bounds.maxExpandedBytes);
+  if (expanded > maxExpandedBytes) {
+    const what = 'a JSON Lines batch that expands to (bytes, estimated)';
+    refuse.limit(what, 'max_batch_expanded_bytes', expanded, maxExpandedBytes);
   }
 }
