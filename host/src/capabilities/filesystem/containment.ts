@@ -63,8 +63,11 @@ export function linkEscapingAfterMove(
   if (links.length === 0) return undefined;
   const fromReal = physical(fromRoot, dirname(fromHost));
   const toReal = physical(toRoot, dirname(toHost));
-  if (fromReal === undefined || toReal === undefined) return { guest: guestPathOf(toRoot, toHost), target: '(a symlink loop)' };
-  const view = op === 'rename' ? movedView(join(fromReal, basename(fromHost)), join(toReal, basename(toHost))) : realView;
+  if (fromReal === undefined || toReal === undefined) {
+    return { guest: guestPathOf(toRoot, toHost), target: '(a symlink loop)' };
+  }
+  const from = join(fromReal, basename(fromHost));
+  const view = op === 'rename' ? movedView(from, join(toReal, basename(toHost))) : realView;
   for (const { rel, target } of links) {
     const linkHost = rel ? join(toHost, rel) : toHost;
     if (!symlinkTargetInRoot(toRoot, linkHost, target, view)) return { guest: guestPathOf(toRoot, linkHost), target };

@@ -26,7 +26,9 @@ const API = 'wasi:filesystem/types';
  * (FIFO, socket, device) opened, and at most `budget.limit` handles open at once.
  * The shim's Node filesystem does the I/O; containment is enforced here, before it.
  */
-export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxContext, budget = new HandleBudget(MAX_OPEN_HANDLES)) {
+export function createGuardedFilesystem(
+  grants: FilesystemGrant[], ctx: SandboxContext, budget = new HandleBudget(MAX_OPEN_HANDLES),
+) {
   const roots: FsRoot[] = grants.map((g) => ({ guest: g.guest, host: resolve(g.host), real: realpathSync(g.host), readOnly: g.readOnly }));
   const inner = createShimFilesystem({ preopens: Object.fromEntries(roots.map((r) => [r.guest, r.host])) });
 
@@ -49,18 +51,17 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     throw errno;
   };
   const handle = <T extends object>(op: string, guest: string, open: () => T): T => {
-    if (budget.full) refuseAlways(op, guest, `limit of ${budget.limit} open filesystem handles per instance reached`, 'insufficient-memory');
+    if (budget.full) {
+      const reason = `limit of ${budget.limit} open filesystem handles per instance reached`;
+      refuseAlways(op, guest, reason, 'insufficient-memory');
+    }
     return budget.track(open());
   };
   // A stream's pollables count too: a guest could subscribe a million times.
   const stream = <T extends object>(op: string, guest: string, open: () => T): T => {
     const s = handle(op, guest, open) as T & { subscribe?: () => object };
     const subscribe = s.subscribe?.bind(s);
-    if (subscribe) {
-      Object.defineProperty(s, 'subscribe', {
-        value: () => (budget.full ? refuseAlways('subscribe', guest, `limit of ${budget.limit} open filesystem handles per instance reached`, 'insufficient-memory') : budget.track(subscribe())),
-      });
-    }
+    if (subscribe) Object.defineProperty(s, 'subscribe', { value: () => handle('subscribe', guest, subscribe) });
     return s;
   };
 
@@ -95,7 +96,8 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     #linksStay(op: 'rename' | 'link', from: string, to: Descriptor, toHost: string): void {
       const escaping = linkEscapingAfterMove(this.#root, from, to.#root, toHost, op);
       if (escaping) {
-        refuse(to.#root, `${op}-at`, `${escaping.guest} -> ${escaping.target}`, 'symlink target outside the granted directory at its new place', 'not-permitted');
+        const reason = 'symlink target outside the granted directory at its new place';
+        refuse(to.#root, `${op}-at`, `${escaping.guest} -> ${escaping.target}`, reason, 'not-permitted');
       }
     }
 
@@ -115,7 +117,10 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
       // for `..` after a link): neither may be a special file.
       const target = shimPath(this.#shimBase, path, follow);
       const special = specialFileKind(host, follow) ?? (target === undefined ? undefined : specialFileKind(target, false));
-      if (special) refuseAlways('open-at', guestPathOf(this.#root, host), `a ${special} is not opened in the sandbox (it could block the host)`, 'not-permitted');
+      if (special) {
+        const reason = `a ${special} is not opened in the sandbox (it could block the host)`;
+        refuseAlways('open-at', guestPathOf(this.#root, host), reason, 'not-permitted');
+      }
       return handle('open-at', guestPathOf(this.#root, host), () => {
         const opened = this.#inner.openAt(pathFlags, path, openFlags, flags);
         // The shim opened `target` (it refuses what shimPath cannot resolve).
@@ -195,7 +200,9 @@ export function createGuardedFilesystem(grants: FilesystemGrant[], ctx: SandboxC
     }
 
     // Reads and harmless calls on an already-contained descriptor.
-    readViaStream(offset: bigint) { return stream('read-via-stream', this.#guest, () => this.#inner.readViaStream(offset)); }
+    readViaStream(offset: bigint) {
+      return stream('read-via-stream', this.#guest, () => this.#inner.readViaStream(offset));
+    }
     read(length: bigint, offset: bigint) { return this.#direct?.read(length, offset) ?? this.#inner.read(length, offset); }
     readDirectory() { return handle('read-directory', this.#guest, () => this.#inner.readDirectory()); }
     advise(offset: bigint, length: bigint, advice: unknown) { return this.#inner.advise(offset, length, advice); }

@@ -24,7 +24,9 @@ const schemeText = (s: { tag: string; val?: string } | undefined): string =>
  * HTTP-request-denied, never a trap. At most `budget.limit` futures, responses and bodies
  * open at once: past it a request fails with connection-limit-reached.
  */
-export function createGuardedHttp(allow: string[], ctx: SandboxContext, budget = new HandleBudget(MAX_HTTP_HANDLES)) {
+export function createGuardedHttp(
+  allow: string[], ctx: SandboxContext, budget = new HandleBudget(MAX_HTTP_HANDLES),
+) {
   const patterns = allow.map(parseOriginPattern);
   const permission = new Permission(httpKind, patterns);
 
@@ -92,7 +94,8 @@ export function createGuardedHttp(allow: string[], ctx: SandboxContext, budget =
         checkAddresses(target);
         if (budget.full) {
           const reason = `limit of ${budget.limit} open HTTP requests and responses per instance reached`;
-          ctx.deny({ capability: 'http', target: formatTarget(target), api: API, reason, allowWith: '(not grantable: a host limit)' });
+          const allowWith = '(not grantable: a host limit)';
+          ctx.deny({ capability: 'http', target: formatTarget(target), api: API, reason, allowWith });
           throw { tag: 'connection-limit-reached' };
         }
         ctx.audit('http.request', { target: formatTarget(target), path: request.pathWithQuery?.() });

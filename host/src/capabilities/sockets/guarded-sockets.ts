@@ -31,7 +31,9 @@ const TCP_METHODS = [
  * address only for the grant naming it, on that grant's port); at most `budget.limit`
  * sockets at once.
  */
-export function createGuardedSockets(tcpGrants: string[], httpHosts: string[], ctx: SandboxContext, budget = new HandleBudget(MAX_SOCKETS)) {
+export function createGuardedSockets(
+  tcpGrants: string[], httpHosts: string[], ctx: SandboxContext, budget = new HandleBudget(MAX_SOCKETS),
+) {
   const inner = createShimSockets({ enableNetwork: tcpGrants.length > 0 || httpHosts.length > 0 });
   const grants = tcpGrants.map(splitHostPort);
   const lookupHosts = [...grants.map(([h]) => h), ...httpHosts];
@@ -113,7 +115,8 @@ export function createGuardedSockets(tcpGrants: string[], httpHosts: string[], c
           deny('wasi:sockets/tcp-create-socket.create-tcp-socket', 'tcp', 'no TCP grant', 'capabilities.tcp: ["<host>:<port>"]');
         }
         if (budget.full) {
-          deny('wasi:sockets/tcp-create-socket.create-tcp-socket', 'tcp', `limit of ${budget.limit} open sockets per instance reached`, '(not grantable: a host limit)', 'new-socket-limit');
+          const reason = `limit of ${budget.limit} open sockets per instance reached`;
+          deny('wasi:sockets/tcp-create-socket.create-tcp-socket', 'tcp', reason, '(not grantable: a host limit)', 'new-socket-limit');
         }
         return budget.track(new TcpSocket(inner.tcpCreateSocket.createTcpSocket(family)));
       },
