@@ -55,6 +55,8 @@ const cases: Case[] = [
   { rule: 'maxLength', props: [str('c', { logicalTypeOptions: { maxLength: 2 } })], batches: [{ c: s(['abc']) }], row: [0, 'c', 'abc'] },
   { rule: 'pattern', props: [str('c', { logicalTypeOptions: { pattern: '^[a-z]+$' } })], batches: [{ c: s(['ok', 'No']) }], row: [1, 'c', 'No'] },
   { rule: 'format', props: [str('c', { logicalTypeOptions: { format: 'email' } })], batches: [{ c: s(['a@b.co', 'nope']) }], row: [1, 'c', 'nope'] },
+  { rule: 'maxItems', props: [{ name: 'a', logicalType: 'array', logicalTypeOptions: { maxItems: 1 } }], batches: [{ a: s(['[1]', '[1,2]']) }], row: [1, 'a', '[1,2]'] },
+  { rule: 'required', props: [{ name: 'o', logicalType: 'object', logicalTypeOptions: { required: ['k'] } }], batches: [{ o: s(['{"x":1}']) }], row: [0, 'o', '{"x":1}'] },
   { rule: 'type', props: [int('q')], batches: [{ q: s(['1', 'one']) }], row: [1, 'q', 'one'] },
   { rule: 'required', props: [int('q', { required: true })], batches: [{ q: i64([1, null]) }], row: [1, 'q', ''] },
   { rule: 'unique', props: [int('id', { unique: true })], batches: [{ id: i64([1, 2]) }, { id: i64([2]) }], row: [2, 'id', '2'] },

@@ -11,13 +11,14 @@
  *   string           minLength, maxLength (code points), pattern (ECMA-262, searched), format: the
  *                    JSON Schema formats of ajv-formats (email, uuid, uri, hostname, ipv4, ipv6, byte,
  *                    date, date-time, time, ...); password and binary constrain nothing.
- *   object, array    minProperties, maxProperties, required, minItems, maxItems, uniqueItems: not
- *                    enforced (the value is JSON text), reported once as such.
+ *   object, array    minProperties, maxProperties, required; minItems, maxItems, uniqueItems, on the
+ *                    JSON text (check-json.ts). Other keys are reported once as not enforced.
  */
 import * as arrow from 'apache-arrow';
 import { createRequire } from 'node:module';
 import type { ContractField } from '../model.js';
 import { boundCheck, integerFormatCheck, multipleOfCheck, type Bound } from './check-range.js';
+import { jsonOptionCheck } from './check-json.js';
 import { lengthCheck, valueCheck } from './check-string.js';
 import { valueFor } from './check-values.js';
 import type { NotEnforced, RowCheck } from './model.js';
@@ -64,13 +65,13 @@ export function fieldOptionChecks(
       return stringOptions(f, opts, out);
     case 'object':
     case 'array':
-      for (const key of Object.keys(opts)) {
-        out.notEnforced.push({
-          field: f.name,
-          type: 'logicalTypeOptions',
-          rule: key,
-          reason: `${f.logicalType} values are stored as JSON text; ${key} is not checked`,
-        });
+      for (const [key, v] of Object.entries(opts)) {
+        const c = jsonOptionCheck(f.name, f.logicalType, key, v);
+        if (typeof c === 'string') out.problems.push({ at: `logicalTypeOptions/${key}`, message: c });
+        else if (c !== undefined) out.checks.push(c);
+        else if (key !== 'uniqueItems') {
+          out.notEnforced.push({ field: f.name, type: 'logicalTypeOptions', rule: key, reason: `no check is known for ${f.logicalType} option ${key}` });
+        }
       }
       return;
     case 'boolean':

@@ -270,12 +270,32 @@ describe('logicalTypeOptions: strings', () => {
     ]);
   });
 
-  it('object and array options are reported as not enforced', () => {
-    const o = objectOf([
-      { name: 'tags', logicalType: 'array', logicalTypeOptions: { maxItems: 3 } },
+  it('array minItems / maxItems / uniqueItems on the JSON text', () => {
+    const o = objectOf([{ name: 'tags', logicalType: 'array', logicalTypeOptions: { minItems: 1, maxItems: 2, uniqueItems: true } }]);
+    const b = batchOf({ tags: utf8Column(['["a"]', '[]', '["a","b","c"]', '["a","a"]', '{"a":1}', 'not json', null]) });
+    expect(warnFailures(o, b)).toEqual([
+      [1, 'minItems', 'tags', '[]'],
+      [2, 'maxItems', 'tags', '["a","b","c"]'],
+      [3, 'uniqueItems', 'tags', '["a","a"]'],
+      [4, 'minItems', 'tags', '{"a":1}'],
+      [5, 'minItems', 'tags', 'not json'],
     ]);
-    expect(o.rules.notEnforced.map((n) => [n.field, n.rule])).toEqual([['tags', 'maxItems']]);
+    expect(strictError(o, b).details).toMatchObject({ rule: 'minItems', expected: 'at least 1 items', row: 11 });
   });
+
+  it('object minProperties / maxProperties / required on the JSON text', () => {
+    const o = objectOf([{ name: 'm', logicalType: 'object', logicalTypeOptions: { required: ['id'], maxProperties: 2 } }]);
+    const b = batchOf({ m: utf8Column(['{"id":1}', '{"x":1}', '{"id":1,"a":2,"b":3}', '[1]']) });
+    expect(warnFailures(o, b)).toEqual([
+      [1, 'required', 'm', '{"x":1}'],
+      [2, 'maxProperties', 'm', '{"id":1,"a":2,"b":3}'],
+      [3, 'required', 'm', '[1]'],
+    ]);
+    const min = objectOf([{ name: 'm', logicalType: 'object', logicalTypeOptions: { minProperties: 1 } }]);
+    expect(warnFailures(min, batchOf({ m: utf8Column(['{}', '{"a":null}']) }))).toEqual([[0, 'minProperties', 'm', '{}']]);
+    expect(strictError(o, b).details).toMatchObject({ rule: 'required', expected: 'has "id"' });
+  });
+
 });
 
 describe('rules and the fast path', () => {
