@@ -67,6 +67,16 @@ export class RowFailures {
     };
   }
 
+  /** Failing rows per rule (each row under the first rule it failed), for a run summary. */
+  countByRule(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let k = 0; k < this.rows.length; k++) {
+      const r = this.rules[this.first![this.rows[k]!]! - 1]!.rule;
+      out[r] = (out[r] ?? 0) + 1;
+    }
+    return out;
+  }
+
   *[Symbol.iterator](): Generator<RowFailure> {
     for (let k = 0; k < this.rows.length; k++) yield this.get(k);
   }

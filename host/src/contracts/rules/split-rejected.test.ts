@@ -75,6 +75,8 @@ describe('splitRejected (warn + invalid_rows: quarantine)', () => {
       [3n, 2, null, 'ef', true, null, Date.UTC(2024, 0, 3), 'pattern', 'code', 'ef'],
       [1n, 3, 4.5, 'GH', null, Date.UTC(2024, 0, 4), Date.UTC(2024, 0, 4), 'primaryKey', 'id', '1'],
     ]);
+    expect(v.failures.countByRule()).toEqual({ minimum: 1, pattern: 1, primaryKey: 1 });
+    expect(v.failures.total).toBe(4); // row 2 (id 3) also failed day's type
     // Both halves are valid Arrow: they round-trip through IPC.
     for (const b of [accepted, rejected!])
       expect(

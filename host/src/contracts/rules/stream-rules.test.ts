@@ -55,6 +55,13 @@ describe('unique and primaryKey within a run', () => {
     ]);
   });
 
+  it('countByRule: failing rows per rule of a batch', () => {
+    const o = objectOf([id({ unique: true, logicalTypeOptions: { minimum: 0 } })]);
+    const rules = new StreamRules(o, { stream: 't', mode: 'warn' });
+    const v = validateBatch(new arrow.RecordBatch({ id: i64([1, 1, -1, 1, -2, 2]) }), o, { mode: 'warn', stream: 't', rowOffset: 0, rules });
+    expect(v.failures.countByRule()).toEqual({ unique: 2, minimum: 2 });
+  });
+
   it('strict: the first repeated key fails the run with row, field, rule and value', () => {
     const o = objectOf([id({ primaryKey: true })]);
     const rules = new StreamRules(o, { stream: 't', mode: 'strict' });
