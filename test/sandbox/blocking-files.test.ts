@@ -4,12 +4,13 @@
  * a system call all the same is abandoned after a bounded wait instead of awaited forever.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, constants, openSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { abandonedWorkers, stopWorker } from '../../host/src/runtime/worker-pool.js';
+import { releaseBlockedFifoOpens } from '../../host/src/capabilities/filesystem/release-fifos.js';
 import { fixture, REPO, tempDir, writeManifest } from '../helpers/fixtures.js';
 import { jobWorkspace } from '../helpers/job.js';
 
@@ -53,19 +54,41 @@ describe('a FIFO in a granted folder', () => {
   });
 });
 
+/** A worker whose own I/O thread is blocked opening `fifo` for reading, as the shim's would be. */
+async function stuckWorker(fifo: string): Promise<Worker> {
+  const source = `
+    const { Worker, parentPort, workerData } = require('node:worker_threads');
+    const open = "const w = require('node:worker_threads'); w.parentPort.postMessage(1); require('node:fs').openSync(w.workerData, 'r')";
+    const io = new Worker(open, { eval: true, workerData });
+    io.on('message', () => setTimeout(() => parentPort.postMessage('blocked'), 500));
+  `;
+  const worker = new Worker(source, { eval: true, workerData: fifo });
+  await once(worker, 'message');
+  return worker;
+}
+
 describe('a worker stuck in a system call', () => {
+  it('stops once the FIFO opens in its folders are released (what a plugin instance does)', async () => {
+    const dir = tempDir('dativo-stuck-');
+    mkdirSync(join(dir, 'sub'));
+    const fifo = join(dir, 'sub', 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const worker = await stuckWorker(fifo);
+    const before = abandonedWorkers();
+    let released: string[] = [];
+    try {
+      expect(await stopWorker(worker, 2_000, () => (released = releaseBlockedFifoOpens([dir])))).toBe(true);
+      expect(released).toEqual([fifo]);
+      expect(abandonedWorkers()).toBe(before);
+    } finally {
+      release(fifo);
+    }
+  });
+
   it('is given up on after a bounded wait (stopWorker resolves false), and the host carries on', async () => {
     const fifo = join(tempDir('dativo-stuck-'), 'pipe');
     execFileSync('mkfifo', [fifo]);
-    // As the shim does: the worker's own I/O thread makes the blocking call.
-    const source = `
-      const { Worker, parentPort, workerData } = require('node:worker_threads');
-      const open = "const w = require('node:worker_threads'); w.parentPort.postMessage(1); require('node:fs').openSync(w.workerData, 'r')";
-      const io = new Worker(open, { eval: true, workerData });
-      io.on('message', () => setTimeout(() => parentPort.postMessage('blocked'), 500));
-    `;
-    const worker = new Worker(source, { eval: true, workerData: fifo });
-    await once(worker, 'message');
+    const worker = await stuckWorker(fifo);
     const before = abandonedWorkers();
     try {
       expect(await stopWorker(worker, 2_000)).toBe(false);

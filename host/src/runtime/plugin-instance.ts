@@ -11,6 +11,7 @@ import type { PreparedComponent } from './component-cache.js';
 import { compileCoreModules, glueCodeCache, storeGlueCodeCache } from './component-cache.js';
 import type { CallFailure, CallOp, WorkerInit, WorkerMessage } from './protocol.js';
 import { defaultWorkerPool, stopWorker, WORKER_STOP_MS, type WorkerPool } from './worker-pool.js';
+import { releaseBlockedFifoOpens } from '../capabilities/filesystem/release-fifos.js';
 
 export interface InstanceOptions {
   plugin: string;
@@ -53,6 +54,7 @@ export class PluginInstance {
   #queue: Promise<unknown> = Promise.resolve();
   #dead: HostError | undefined;
   #lineBuffers = { stdout: '', stderr: '' };
+  #stopping: Promise<boolean> | undefined;
 
   private constructor(worker: Worker, opts: InstanceOptions) {
     this.plugin = opts.plugin;
@@ -86,7 +88,7 @@ export class PluginInstance {
   #ready(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        void stopWorker(this.#worker);
+        void this.#stop();
         reject(pluginTimeout(this.plugin, 'instantiate', this.#opts.limits.callTimeoutMs));
       }, this.#opts.limits.callTimeoutMs);
       this.#worker.on('message', (m: WorkerMessage) => {
@@ -97,7 +99,7 @@ export class PluginInstance {
           resolve();
         } else if (m.type === 'init-failed') {
           clearTimeout(timer);
-          void stopWorker(this.#worker);
+          void this.#stop();
           const code = m.missingImports ? 'PLUGIN_UNSUPPORTED_IMPORT' : 'PLUGIN_INSTANTIATE_FAILED';
           reject(new PluginError(code, this.plugin, `plugin "${this.plugin}" could not be instantiated: ${m.message}`, { details: { missingImports: m.missingImports } }));
         } else this.#onMessage(m);
@@ -184,7 +186,7 @@ export class PluginInstance {
         err = oom ? pluginMemoryLimit(this.plugin, op, this.#opts.limits.memoryMb, f.message) : pluginTrap(this.plugin, op, f.message, f.stderrTail);
         // After a trap the instance's state is undefined: it runs no further call.
         this.#fail(err);
-        void stopWorker(this.#worker);
+        void this.#stop();
         break;
       }
       case 'host':
@@ -211,7 +213,7 @@ export class PluginInstance {
         const timer = setTimeout(() => {
           const err = pluginTimeout(this.plugin, op, timeoutMs);
           this.#fail(err);
-          void stopWorker(this.#worker);
+          void this.#stop();
         }, timeoutMs);
         this.#pending.set(id, {
           op,
@@ -229,11 +231,25 @@ export class PluginInstance {
     return this.#dead === undefined;
   }
 
-  /** Stops the worker; always settles (see stopWorker), logging a worker that did not stop. */
+  /**
+   * Stops the worker, bounded (stopWorker). One that does not stop may be blocked opening
+   * a FIFO in its grants (put there past the guard's check by another process): those
+   * opens are released, and it is given a second wait.
+   */
+  #stop(): Promise<boolean> {
+    const folders = this.#opts.sandbox.grant.filesystem.map((g) => g.host);
+    this.#stopping ??= stopWorker(this.#worker, WORKER_STOP_MS, () => {
+      const fifos = releaseBlockedFifoOpens(folders);
+      if (fifos.length > 0) this.#log.warn({ fifos }, `released opens blocked on FIFOs so the worker of "${this.plugin}" can stop`);
+    });
+    return this.#stopping;
+  }
+
+  /** Stops the worker; always settles (see #stop), logging a worker that did not stop. */
   async terminate(): Promise<void> {
     for (const stream of ['stdout', 'stderr'] as const) if (this.#lineBuffers[stream]) this.#logOutput(stream, '\n');
     this.#dead ??= new PluginError('PLUGIN_CLOSED', this.plugin, `plugin "${this.plugin}" was closed`);
-    if (!(await stopWorker(this.#worker))) {
+    if (!(await this.#stop())) {
       this.#log.error(
         { code: 'PLUGIN_WORKER_STUCK', timeoutMs: WORKER_STOP_MS },
         `the worker of plugin "${this.plugin}" did not stop within ${WORKER_STOP_MS} ms (a thread blocked in a system call); it is abandoned`,

@@ -30,24 +30,34 @@ export const abandonedWorkers = (): number => abandoned;
 /**
  * Terminates a worker, waiting at most `timeoutMs`: true once it has stopped, false if it
  * has not (a thread blocked in a system call, such as open() of a FIFO on the shim's I/O
- * thread, cannot be interrupted). A worker that did not stop is unref'd and abandoned, so
- * the caller always carries on; the process itself cannot exit while such a thread lives.
+ * thread, cannot be interrupted). Past the first wait `release` (if given) may unblock
+ * what the thread waits on, and the wait is repeated once. A worker that still did not
+ * stop is unref'd and abandoned, so the caller always carries on; the process itself
+ * cannot exit while such a thread lives (see abandonedWorkers).
  */
-export async function stopWorker(worker: Worker, timeoutMs = WORKER_STOP_MS): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const stopped = await Promise.race([
-    worker.terminate().then(() => true, () => true),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref();
-    }),
-  ]);
-  clearTimeout(timer);
+export async function stopWorker(worker: Worker, timeoutMs = WORKER_STOP_MS, release?: () => void): Promise<boolean> {
+  const exited = worker.terminate().then(() => true, () => true);
+  let stopped = await within(exited, timeoutMs);
+  if (!stopped && release) {
+    release();
+    stopped = await within(exited, timeoutMs);
+  }
   if (!stopped) {
     abandoned++;
     worker.unref();
   }
   return stopped;
+}
+
+async function within(done: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  const result = await Promise.race([done, late]);
+  clearTimeout(timer);
+  return result;
 }
 
 function spawn(): Promise<Worker> {
