@@ -7,6 +7,8 @@ export { loadContract, parseContract, contractObjectFor } from './load-contract.
 export { arrowTypeFor, describeType, TIMESTAMP_TYPE } from './arrow-types.js';
 export { validateBatch, lenientSchema, DEFAULT_MAX_ISSUES } from './validate-batch.js';
 export type { ValidateOptions, ValidationMode, ValidationResult } from './validate-batch.js';
+export { StreamValidator } from './stream-validator.js';
+export type { InvalidRows, StreamValidatorOptions, StreamValidationSummary, ValidatedBatch } from './stream-validator.js';
 export { jsonLinesToBatch } from './json-lines.js';
 export type { JsonLinesOptions } from './json-lines.js';
 export { DataQualityError, DataValidationError, describeIssue } from './errors.js';
