@@ -8,10 +8,11 @@ import type { Batch } from '../runtime/plugin-types.js';
  * decoder cannot make sense of are the plugin's fault: any failure that is not already a
  * typed error becomes BATCH_INVALID (the reader client checked the headers before).
  */
-export function* decodeBatch(batch: Batch, object: ContractObject): Generator<RecordBatch> {
+export function* decodeBatch(batch: Batch, object: ContractObject, mode: 'strict' | 'warn' = 'strict'): Generator<RecordBatch> {
   try {
     if (batch.encoding === 'json-lines') {
-      yield jsonLinesToBatch(batch.bytes, object);
+      // warn: a value of the wrong JSON type is a row failure (kept or quarantined), not a failed run.
+      yield jsonLinesToBatch(batch.bytes, object, { invalidValues: mode === 'warn' ? 'null' : 'throw' });
       return;
     }
     for (const rb of RecordBatchReader.from(batch.bytes)) yield rb;

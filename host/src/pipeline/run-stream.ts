@@ -91,7 +91,7 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
   try {
     let warned = 0;
     for (let batch = await queue.shift(); batch; batch = await queue.shift()) {
-      const decoded = [...decodeBatch(batch, object)];
+      const decoded = [...decodeBatch(batch, object, mode)];
       for (const rb of decoded) {
         const input = conformance.adapt(rb);
         let v;
