@@ -126,16 +126,26 @@ function longestValue(meta: Meta, body: Uint8Array, valueType: DataType, bad: Ba
   return body.byteLength; // nested values: at most the whole dictionary body per row
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** `count` int32 values at `offset` of `body`: a typed view when aligned, else a copy. */
+function int32s(body: Uint8Array, offset: number, count: number): Int32Array {
+  const at = body.byteOffset + offset;
+  if (LITTLE_ENDIAN && at % 4 === 0) return new Int32Array(body.buffer, at, count);
+  const view = new DataView(body.buffer, at, count * 4);
+  return Int32Array.from({ length: count }, (_, i) => view.getInt32(i * 4, true));
+}
+
 /** Checks n + 1 int32 offsets (ascending, within the data); returns the longest value. */
 function checkOffsets(body: Uint8Array, region: Region, dataBytes: number, n: number, what: string, bad: Bad): number {
   if (n === 0) return 0;
   if (region.length < (n + 1) * 4) bad(`${what}: ${n} values need ${(n + 1) * 4} bytes of offsets, got ${region.length}`);
-  const view = new DataView(body.buffer, body.byteOffset + region.offset, (n + 1) * 4);
-  let prev = view.getInt32(0, true);
+  const offsets = int32s(body, region.offset, n + 1);
+  let prev = offsets[0]!;
   let max = 0;
   if (prev < 0) bad(`${what}: negative string offset`);
   for (let i = 1; i <= n; i++) {
-    const o = view.getInt32(i * 4, true);
+    const o = offsets[i]!;
     if (o < prev || o > dataBytes) bad(`${what}: string offset ${o} at ${i} is out of range (data is ${dataBytes} bytes)`);
     if (o - prev > max) max = o - prev;
     prev = o;
@@ -206,16 +216,23 @@ function checkIndices(
   bad: Bad,
 ): void {
   const width = type.bitWidth / 8;
-  const view = new DataView(body.buffer, body.byteOffset + data.offset, rows * width);
-  const read = (at: number): number => {
-    if (width === 1) return type.isSigned ? view.getInt8(at) : view.getUint8(at);
-    if (width === 2) return type.isSigned ? view.getInt16(at, true) : view.getUint16(at, true);
-    if (width === 4) return type.isSigned ? view.getInt32(at, true) : view.getUint32(at, true);
-    return Number(type.isSigned ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
-  };
+  let read: (i: number) => number;
+  if (width === 4 && type.isSigned) {
+    const values = int32s(body, data.offset, rows);
+    read = (i) => values[i]!;
+  } else {
+    const view = new DataView(body.buffer, body.byteOffset + data.offset, rows * width);
+    read = (i) => {
+      const at = i * width;
+      if (width === 1) return type.isSigned ? view.getInt8(at) : view.getUint8(at);
+      if (width === 2) return type.isSigned ? view.getInt16(at, true) : view.getUint16(at, true);
+      if (width === 4) return view.getUint32(at, true);
+      return Number(type.isSigned ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
+    };
+  }
   for (let i = 0; i < rows; i++) {
     if (validity && (validity[i >> 3]! & (1 << (i & 7))) === 0) continue;
-    const v = read(i * width);
+    const v = read(i);
     if (v < 0 || v >= size) bad(`${column}: row ${i} has dictionary index ${v}; the dictionary holds ${size} values`);
   }
 }
