@@ -6,7 +6,8 @@
  *                       optional: an all-null column, no violation
  *   other Arrow type    cast when lossless (cast.ts); else a violation naming expected and actual
  *                       types, and the column is all null
- *   uncastable value    (text that is not a timestamp, out-of-range integer) row violation, value -> null
+ *   uncastable value    (text that is not a number or timestamp, out-of-range integer) row violation,
+ *                       value -> null
  *   null in required    row violation
  *   extra column        strict: violation; warn: dropped, reported once per `reported` set
  *   data quality rules  the contract's row rules (rules/: minimum, pattern, validValues, ...) on the
@@ -30,7 +31,7 @@ import { takeDecodeFailures, type DecodeFailure } from './decode-failures.js';
 import { nullColumn, nullIndices } from './columns.js';
 import { DataValidationError, type ValidationIssue } from './errors.js';
 import type { ContractField, ContractObject } from './model.js';
-import type { RuleRef } from './rules/model.js';
+import type { RowCheck, RuleRef } from './rules/model.js';
 import { FailureCollector, RowFailures } from './rules/row-failures.js';
 import type { StreamRules } from './rules/stream-rules.js';
 import { describeValue, reader, textOf } from './rules/values.js';
@@ -129,7 +130,7 @@ function checkColumn(
   const expected = describeType(field.arrowType);
   if (index === undefined) {
     if (field.required) {
-      found.add('missing-field', 0, field.name, `${expected} (required)`, 'missing');
+      found.add('missing-field', 0, field.name, `${expected} (required)`, 'missing', 'required');
       found.allRows({ rule: 'required', field: field.name, expected: `${expected} (required)` });
     }
     return nullColumn(field.arrowType, n);
@@ -137,7 +138,7 @@ function checkColumn(
   const src = batch.data.children[index]!;
   const cast = castColumn(src, field.arrowType, field.logicalType === 'object' || field.logicalType === 'array');
   if (cast === undefined) {
-    found.add('type-mismatch', 0, field.name, expected, describeType(src.type));
+    found.add('type-mismatch', 0, field.name, expected, describeType(src.type), 'type');
     found.allRows({ rule: 'type', field: field.name, expected });
     return nullColumn(field.arrowType, n);
   }
@@ -204,7 +205,7 @@ class Issues {
   }
 
   /** Runs one row check of a column (its contract-typed data). */
-  check(c: RuleRef & { run(data: arrow.Data, fail: (i: number) => void): void }, data: arrow.Data): void {
+  check(c: RowCheck, data: arrow.Data): void {
     const get = reader(data);
     const id = this.failures.rule(c, (i) => textOf(data.type, get(i)));
     this.describe(id, 'rule-violation', (i) => (data.getValid(i) ? describeValue(data.type, get(i)) : 'null'));

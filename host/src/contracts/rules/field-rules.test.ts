@@ -353,6 +353,10 @@ describe('rules and the fast path', () => {
       [0, 'required', 'id'],
       [1, 'required', 'id'],
     ]);
+    expect(r.issues).toMatchObject([{ kind: 'missing-field', rule: 'required', field: 'id' }]);
+    const t = validateBatch(batchOf({ id: col([1.5, 2], new arrow.Float64()) }), o, { mode: 'warn', stream: 't', rowOffset: 0 });
+    expect(t.issues).toMatchObject([{ kind: 'type-mismatch', rule: 'type', field: 'id', actual: 'Float64' }]);
+    expect([...t.failures].map((f) => f.rule)).toEqual(['type', 'type']);
   });
 });
 
