@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildPlugin } from '../../host/src/build/build-plugin.js';
+import { buildRustComponent } from '../../host/src/build/rust-component.js';
 import { scaffoldPlugin } from '../../host/src/build/scaffold.js';
-import { fixture, sha256File, tempDir } from '../helpers/fixtures.js';
+import { REPO, fixture, sha256File, tempDir } from '../helpers/fixtures.js';
 
 describe('plugin build (TypeScript plugin)', () => {
   it('rebuilds a planted dist/*.wasm newer than the sources and records the digest of its own build', async () => {
@@ -34,5 +35,25 @@ describe('plugin build (TypeScript plugin)', () => {
     expect(manifest.sha256).not.toBe(planted);
     expect(manifest.sha256).toBe(sha256File(again.component));
     expect(sha256File(again.component)).not.toBe(planted);
+  });
+});
+
+describe('Rust component build', () => {
+  it('rebuilds a component replaced by another one newer than the sources', async () => {
+    // The probe crate's own cargo target is up to date: only componentNew runs.
+    const opts = {
+      crateDir: join(REPO, 'test/fixtures/rust/probe-reader'),
+      outFile: join(tempDir('dativo-rust-build-'), 'probe.wasm'),
+      kind: 'reactor' as const,
+      witDir: join(REPO, 'wit'),
+    };
+    expect((await buildRustComponent(opts)).built).toBe(true);
+    const own = sha256File(opts.outFile);
+    expect((await buildRustComponent(opts)).built).toBe(false);
+    copyFileSync(fixture('rust', 'hello-command'), opts.outFile);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(opts.outFile, later, later);
+    expect((await buildRustComponent(opts)).built).toBe(true);
+    expect(sha256File(opts.outFile)).toBe(own);
   });
 });
