@@ -14,10 +14,11 @@ import { median, type BenchResult } from './report.js';
 
 const REPO = join(import.meta.dirname, '..');
 
+/** The orders CSV of `rows` rows, in a folder of its own (a job's target must not overlap its reader's folder). */
 export function ordersCsv(dataDir: string, rows: number): string {
-  const file = join(dataDir, `orders-${rows}.csv`);
+  const file = join(dataDir, 'csv', `orders-${rows}.csv`);
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(join(dataDir, 'csv'), { recursive: true });
     execFileSync(process.execPath, [join(REPO, 'examples/generate-orders.mjs'), '--rows', String(rows), '--out', file], { stdio: 'inherit' });
   }
   return file;
