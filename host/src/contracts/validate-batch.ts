@@ -207,7 +207,7 @@ class Issues {
   /** Runs one row check of a column (its contract-typed data). */
   check(c: RowCheck, data: arrow.Data): void {
     const get = reader(data);
-    const id = this.failures.rule(c, (i) => textOf(data.type, get(i)));
+    const id = this.failures.rule(c, (i) => (data.getValid(i) ? textOf(data.type, get(i)) : ''));
     this.describe(id, 'rule-violation', (i) => (data.getValid(i) ? describeValue(data.type, get(i)) : 'null'));
     c.run(data, (i) => this.failures.fail(id, i));
   }

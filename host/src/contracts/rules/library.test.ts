@@ -109,6 +109,15 @@ describe('library rules: row-level (a count that must be 0)', () => {
     });
   });
 
+  it('missingValues on an integer field: listed numbers and null', () => {
+    const o = objectOf([{ name: 'n', logicalType: 'integer', quality: [{ rule: 'missingValues', mustBe: 0, arguments: { missingValues: [null, -1] } }] }]);
+    const b = new arrow.RecordBatch({ n: arrow.vectorFromArray([1n, -1n, null, 2n], new arrow.Int64()).data[0]! });
+    expect(runWarn(o, [b]).failures).toEqual([
+      [1, 'missingValues', 'n', '-1'],
+      [2, 'missingValues', 'n', ''],
+    ]);
+  });
+
   it('missingValues (arguments.missingValues, null listed) mustBeLessThan 1', () => {
     const o = objectOf([
       str('u', [
