@@ -51,9 +51,10 @@ export async function stopWorker(worker: Worker, timeoutMs = WORKER_STOP_MS, rel
 
 async function within(done: Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
+  // Not unref'd: the wait (and the release after it) must happen even if nothing else
+  // keeps the process alive; it is cleared as soon as the worker stops.
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
   });
   const result = await Promise.race([done, late]);
   clearTimeout(timer);
