@@ -61,6 +61,36 @@ export function textToInt(src: arrow.Data<arrow.Utf8>, target: arrow.Int, bad: B
 
 const FLOAT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$|^(?:NaN|[+-]?Infinity)$/;
 const decoder = new TextDecoder();
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * [+-]digits[.digits] with at most 15 digits, straight from the bytes: the digits are an exact
+ * integer m < 2^53 and 10^k is exact for k <= 22, so m / 10^k is the correctly rounded double,
+ * the same as Number(text) (Clinger's fast path). NaN when the text is not of that form.
+ */
+function shortDecimal(b: Uint8Array, s: number, e: number): number {
+  let k = s;
+  const neg = b[k] === 45;
+  if (neg || b[k] === 43) k++;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; k < e; k++) {
+    const c = b[k]!;
+    if (c === 46 && frac < 0) {
+      frac = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return NaN;
+    m = m * 10 + d;
+    digits++;
+    if (frac >= 0) frac++;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -v : v;
+}
 
 export function textToFloat(src: arrow.Data<arrow.Utf8>, target: arrow.Float, bad: BadSink): arrow.Data | undefined {
   if (target.precision !== arrow.Precision.DOUBLE) return undefined;
@@ -69,7 +99,14 @@ export function textToFloat(src: arrow.Data<arrow.Utf8>, target: arrow.Float, ba
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (!isValid(validity, i)) continue;
-    const s = decoder.decode(src.values.subarray(src.valueOffsets[i]!, src.valueOffsets[i + 1]!));
+    const a = src.valueOffsets[i]!;
+    const z = src.valueOffsets[i + 1]!;
+    const fast = shortDecimal(src.values, a, z);
+    if (!Number.isNaN(fast)) {
+      out[i] = fast;
+      continue;
+    }
+    const s = decoder.decode(src.values.subarray(a, z));
     if (FLOAT.test(s)) out[i] = Number(s);
     else bad.add(validity, i);
   }
