@@ -1,6 +1,7 @@
-import { relative, isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { PluginManifest } from '../config/manifest.js';
 import { ConfigError } from '../errors/index.js';
+import { isWithin } from './filesystem/containment.js';
 import { hostMatches, parseOriginPattern } from './http/origin.js';
 
 /** What one plugin instance may do: the manifest narrowed by the job's policy. */
@@ -63,11 +64,6 @@ export interface Narrowing {
   reason: string;
 }
 
-const within = (root: string, p: string): boolean => {
-  const rel = relative(resolve(root), resolve(p));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-};
-
 const originCovers = (policy: string, entry: string): boolean => {
   const p = parseOriginPattern(policy);
   const e = parseOriginPattern(entry);
@@ -116,7 +112,7 @@ export function effectiveGrant(
       );
     }
     const g = { ...entry, host };
-    const ceiling = policy?.filesystem?.filter((p) => within(p.host, g.host));
+    const ceiling = policy?.filesystem?.filter((p) => isWithin(resolve(p.host), resolve(g.host)));
     if (ceiling && ceiling.length === 0) {
       narrowed.push({ capability: 'filesystem', entry: `${g.host} -> ${g.guest}`, reason: 'host path outside the job policy' });
       continue;

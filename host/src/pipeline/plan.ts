@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { loadContract, contractObjectFor, type ContractObject, type DataContract } from '../contracts/index.js';
 import { loadJob, type Job, type WriteDisposition } from '../config/job.js';
 import { SCOPE_NAME, STREAM_NAME } from '../targets/keys.js';
-import { checkGrantsApart } from './grants-apart.js';
+import { checkGrantsApart } from '../capabilities/target-overlap.js';
 import { loadRecipe, type Recipe } from '../config/recipe.js';
 import { connectorFor, loadRegistry, type ConnectorEntry, type Registry } from '../config/registry.js';
 import { ConfigError } from '../errors/index.js';
@@ -157,7 +157,7 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
   if (job.invalid_rows === 'quarantine' && job.schema_validation_mode === 'strict') {
     notes.push('invalid_rows: quarantine applies in warn mode only; in strict mode a failing row fails the run');
   }
-  checkGrantsApart(job, streams, plugin!, fail);
+  checkGrantsApart(job, streams, fail);
   const first = streams[0]!;
   return {
     job,

@@ -1,28 +1,21 @@
 /**
- * A target folder (and the state folder) is never also a plugin's grant: files a plugin
- * could write there would be read back by the host as its own (commit manifests, state,
- * folder names), and files it could read there belong to other streams and runs.
+ * A sandbox decision made at planning: a target folder (and the state folder) is never
+ * also a plugin's grant. Files a plugin could write there would be read back by the host
+ * as its own (commit manifests, state, folder names); files it could read there belong
+ * to other streams and runs.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Job } from '../config/job.js';
-import { loadManifest } from '../config/manifest.js';
+import { isWithin } from './filesystem/containment.js';
 
-const overlap = (a: string, b: string): boolean => {
-  const within = (root: string, p: string) => {
-    const rel = relative(resolve(root), resolve(p));
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  };
-  return within(a, b) || within(b, a);
-};
+const overlap = (a: string, b: string): boolean => isWithin(resolve(a), resolve(b)) || isWithin(resolve(b), resolve(a));
 
 type Fail = (key: string, message: string, code?: string) => never;
 
-export function checkGrantsApart(job: Job, streams: { name: string; bindings: Record<string, string> }[], readerManifest: string, fail: Fail): void {
+export function checkGrantsApart(job: Job, streams: { name: string; bindings: Record<string, string> }[], fail: Fail): void {
   const grants: { what: string; host: string; writable: boolean }[] = [];
   for (const s of streams) for (const [guest, host] of Object.entries(s.bindings)) grants.push({ what: `the reader's ${guest} of stream "${s.name}"`, host, writable: false });
-  for (const g of loadManifest(readerManifest).capabilities.filesystem) {
-    if (g.host !== undefined) grants.push({ what: `the reader's ${g.guest} (its manifest)`, host: g.host, writable: g.access === 'read-write' });
-  }
+  // (A manifest never names host folders: config/manifest.ts refuses them.)
   // A writer plugin's /out is the local path: the plugin's own folder, not a host target.
   if (job.paths.targetPlugin && job.paths.localTarget) grants.push({ what: "the writer plugin's /out", host: job.paths.localTarget, writable: true });
 
