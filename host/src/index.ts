@@ -22,3 +22,8 @@ export { FileSecretManager } from './secrets/file-secret-manager.js';
 export { buildPlugin, type BuiltPlugin } from './build/build-plugin.js';
 export { loadContract, validateBatch, type DataContract, type ContractObject } from './contracts/index.js';
 export { S3Target, type S3TargetOptions } from './targets/s3-target.js';
+export {
+  reviewPlugin, approvePlugin, revokePlugin, verifyApproval, checkApproval, inspectComponent, generateKeys,
+  type PluginReview, type ApprovalCheck, type Finding, type Approval, type ReviewPolicy,
+} from './capabilities/review/index.js';
+export type { JobPolicy } from './capabilities/job-policy.js';

@@ -13,6 +13,8 @@ Commands:
   plugin build DIR build a Rust or TypeScript plugin into DIR/dist
   plugin init NAME scaffold a plugin (--lang rust --kind reader|writer)
   plugin test DIR  build a plugin and run its lifecycle in the sandbox
+  plugin review PATH | approve PATH | revoke NAME   security review of a plugin
+  keys generate    an Ed25519 key pair for signing approvals
 
 Run \`dativo-host <command> --help\` for a command's options.
 Exit codes: 0 success, 1 the work failed, 2 usage or configuration error.
@@ -40,6 +42,10 @@ const commands: Record<string, () => Promise<Command>> = {
   plugin: async () => {
     const m = await import('./commands/plugin.js');
     return { run: m.pluginCommand, help: m.pluginHelp };
+  },
+  keys: async () => {
+    const m = await import('./commands/keys.js');
+    return { run: m.keysCommand, help: m.keysHelp };
   },
 };
 

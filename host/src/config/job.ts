@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
-import type { CapabilityPolicy } from '../capabilities/grant.js';
+import type { JobPolicy } from '../capabilities/job-policy.js';
 import { substituteEnv } from './env-substitution.js';
 import { parseYaml } from './yaml-file.js';
 
@@ -49,6 +49,11 @@ const policy = z
     tcp: z.array(z.string()).optional(),
     env: z.array(z.string()).optional(),
     secrets: z.array(z.string()).optional(),
+    /** Every plugin needs a signed approval (docs/reviewing-plugins.md); false lifts no rule. */
+    require_review: z.boolean().optional(),
+    /** The reviewed-plugins lock and trusted keys files (defaults in docs/reviewing-plugins.md). */
+    review_lock: z.string().optional(),
+    trusted_keys: z.string().optional(),
     limits: z
       .object({
         memory_mb: z.number().int().positive().optional(),
@@ -154,7 +159,7 @@ export interface Job extends JobConfig {
     localTarget?: string;
     stateDir: string;
   };
-  capabilityPolicy?: CapabilityPolicy;
+  capabilityPolicy?: JobPolicy;
 }
 
 export function loadJob(file: string, env: NodeJS.ProcessEnv = process.env): Job {
@@ -178,7 +183,7 @@ function resolveJob(cfg: JobConfig, file: string): Job {
   const dir = dirname(file);
   const at = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(dir, p));
   const conn = cfg.target.connection;
-  const p = cfg.policy;
+  const { require_review, review_lock, trusted_keys, ...p } = cfg.policy ?? {};
   return {
     ...cfg,
     file,
@@ -199,7 +204,9 @@ function resolveJob(cfg: JobConfig, file: string): Job {
     // No policy block is the empty ceiling: a kind the policy does not list is denied.
     capabilityPolicy: {
       ...p,
-      filesystem: p?.filesystem?.map((f) => ({ ...f, host: at(f.host)! })),
+      filesystem: p.filesystem?.map((f) => ({ ...f, host: at(f.host)! })),
+      review: { require: require_review, environment: cfg.environment, lock: at(review_lock), trustedKeys: at(trusted_keys) },
+      config: { reader: cfg.source.config, writer: cfg.target.config },
     },
   };
 }

@@ -24,7 +24,11 @@ export const DEFAULT_LIMITS = {
 const guestPath = z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$))/, 'must be an absolute guest path without ".."');
 const httpOrigin = z
   .string()
-  .regex(/^(https?|\*):\/\/(\*|(\*\.)?[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(\d+|\*))?$/, 'must be scheme://host[:port] (wildcards: *, *.example.com, :*)');
+  .regex(
+    // or a placeholder filled from the job's config (capabilities/placeholders.ts)
+    /^(?:(https?|\*):\/\/(\*|(\*\.)?[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(\d+|\*))?|(https?:\/\/)?\{\{\s*config\.[A-Za-z0-9_.-]+\s*\}\}(:\d+)?)$/,
+    'must be scheme://host[:port] (wildcards: *, *.example.com, :*) or a placeholder {{ config.KEY }}',
+  );
 const tcpAddress = z.string().regex(/^((\*\.)?[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d+$/, 'must be host:port');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { loadManifest, type PluginManifest } from '../config/manifest.js';
-import { effectiveGrant, type CapabilityPolicy, type EffectiveGrant } from '../capabilities/grant.js';
+import { effectiveGrant, type EffectiveGrant } from '../capabilities/grant.js';
+import type { JobPolicy } from '../capabilities/job-policy.js';
+import { fillPlaceholders } from '../capabilities/placeholders.js';
+import { enforceReview, type ReviewPolicy } from '../capabilities/review/enforce.js';
 import { createLogger, audit, registerSecretValues } from '../logging/logger.js';
 import { ConfigError, contractMismatch } from '../errors/index.js';
 import { noSecrets, type SecretManager } from '../secrets/secret-manager.js';
@@ -17,7 +20,7 @@ export interface LoadPluginOptions {
    * The job's capability policy: narrows the manifest's grants, never widens them; a kind
    * it has no list for is denied. Absent: no ceiling (the manifest's grants as asked).
    */
-  policy?: CapabilityPolicy;
+  policy?: JobPolicy;
   secrets?: SecretManager;
   /** Where granted environment variables are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
@@ -27,6 +30,10 @@ export interface LoadPluginOptions {
   bindings?: Record<string, string>;
   /** See InstanceOptions.onDenial: 'fail' (default) or 'report'. */
   onDenial?: 'fail' | 'report';
+  /** Review settings (default: the policy's); see docs/reviewing-plugins.md. */
+  review?: ReviewPolicy;
+  /** The plugin's config, which fills the manifest's grant placeholders (default: the policy's). */
+  config?: Record<string, unknown>;
 }
 
 /** A verified, transpiled plugin: ready to start sandboxed instances. */
@@ -63,11 +70,16 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
     }
   }
 
-  const { grant, narrowed } = effectiveGrant(manifest, opts.policy, opts.bindings);
+  // Before any grant is built: an unreviewed or widened plugin never gets an instance.
+  const env = opts.env ?? process.env;
+  enforceReview(manifest, component, opts.review ?? opts.policy?.review, logger, env);
+  const config = opts.config ?? opts.policy?.config?.[manifest.kind as 'reader' | 'writer'];
+  const { manifest: concrete, filled } = fillPlaceholders(manifest, config);
+  for (const f of filled) audit(logger, 'grant.placeholder', { capability: 'http', template: f.template, key: f.key, entry: f.entry });
+  const { grant, narrowed } = effectiveGrant(concrete, opts.policy, opts.bindings);
   for (const n of narrowed) audit(logger, 'grant.narrowed', { ...n });
   auditGrants(logger, grant);
 
-  const env = opts.env ?? process.env;
   const secretManager = opts.secrets ?? noSecrets;
 
   const kindMustBe = (kind: string) => {

@@ -4,6 +4,7 @@ import { scaffoldPlugin, type ScaffoldKind, type ScaffoldLang } from '../../buil
 import { printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { parseBindings, pluginTestUsage, runPluginTest } from './plugin-test.js';
+import { approveCommand, reviewCommand, reviewUsage, revokeCommand } from './plugin-review.js';
 
 export const pluginHelp = `Usage: dativo-host plugin <subcommand>
 
@@ -16,6 +17,7 @@ Subcommands:
                        SDK (plugins-rust/dativo-plugin-sdk): Cargo.toml, plugin.yaml,
                        src/lib.rs and test-config.json. It passes \`plugin test\` as is.
 ${pluginTestUsage}
+${reviewUsage}
 `;
 
 export async function pluginCommand(argv: string[]): Promise<number> {
@@ -24,6 +26,9 @@ export async function pluginCommand(argv: string[]): Promise<number> {
   if (sub === 'build') return build(rest);
   if (sub === 'init') return init(rest);
   if (sub === 'test') return test(rest);
+  if (sub === 'review') return reviewCommand(rest);
+  if (sub === 'approve') return approveCommand(rest);
+  if (sub === 'revoke') return revokeCommand(rest);
   throw new UsageError(`unknown plugin subcommand "${sub}"`);
 }
 

@@ -1,0 +1,117 @@
+/**
+ * `plugin review` of the shipped plugins, through the CLI: the imports are read from the
+ * component binary (names and versions, grouped by capability), set against the grants
+ * its manifest asks for. A manifest asking for a capability the component never imports
+ * is a blocking finding that `plugin approve` refuses unless it is accepted by id.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { shippedComponent, writeManifest } from '../helpers/fixtures.js';
+import { reviewWorkspace, shippedManifest, shippedPlugin } from './workspace.js';
+
+interface ReviewJson {
+  plugin: { name: string; kind: string; builtFor: string; sha256: string; language: string[]; toolchain: string[] };
+  imports: Record<string, string[]>;
+  exports: string[];
+  capabilities: Record<string, unknown[]>;
+  findings: { id: string; severity: string; blocking: boolean }[];
+}
+
+const review = (path: string, ...more: string[]): ReviewJson => {
+  const r = runCli(['plugin', 'review', path, '--json', ...more]);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as ReviewJson;
+};
+
+const cli = ['stderr', 'stdin', 'stdout'].map((i) => `wasi:cli/${i}@0.2.12`);
+const terminals = ['terminal-input', 'terminal-output', 'terminal-stderr', 'terminal-stdin', 'terminal-stdout'].map((i) => `wasi:cli/${i}@0.2.12`);
+const fsImports = ['wasi:filesystem/preopens@0.2.12', 'wasi:filesystem/types@0.2.12'];
+const clocks = ['wasi:clocks/monotonic-clock@0.2.12', 'wasi:clocks/wall-clock@0.2.12'];
+const io = ['wasi:io/error@0.2.12', 'wasi:io/streams@0.2.12'];
+
+describe('plugin review of the shipped plugins', () => {
+  it('csv-reader: exactly its imports, grouped; the filesystem grant it uses; built with Rust', () => {
+    const r = review(shippedPlugin('csv-reader'));
+    expect(r.plugin).toMatchObject({ name: 'csv-reader', kind: 'reader', builtFor: 'reader@0.1.0' });
+    expect(r.plugin.language).toContain('Rust');
+    expect(r.plugin.toolchain.some((t) => t.startsWith('wit-bindgen-rust '))).toBe(true);
+    expect(r.imports).toEqual({
+      filesystem: fsImports,
+      environment: ['wasi:cli/environment@0.2.12'],
+      stdio: [...cli, ...terminals].sort(),
+      clocks,
+      random: ['wasi:random/random@0.2.12'],
+      'dativo-log': ['dativo:plugin/log@0.1.0'],
+      base: ['dativo:plugin/types@0.1.0', 'wasi:cli/exit@0.2.12', ...io],
+    });
+    expect(r.exports).toEqual(['dativo:plugin/reader@0.1.0']);
+    expect(r.capabilities.filesystem).toEqual([{ guest: '/data', access: 'read' }]);
+    expect(r.findings.filter((f) => f.blocking)).toEqual([]);
+    expect(r.findings.map((f) => f.id)).toEqual(['ungranted-import:environment', 'limit:memory_mb', 'limit:call_timeout_ms', 'limit:max_batch_bytes']);
+  });
+
+  it('rest-api-reader: HTTP and secrets imported and granted; filesystem imported, not granted', () => {
+    const r = review(shippedManifest('rest-api-reader'));
+    expect(r.imports).toEqual({
+      filesystem: fsImports,
+      http: ['wasi:http/outgoing-handler@0.2.12', 'wasi:http/types@0.2.12'],
+      environment: ['wasi:cli/environment@0.2.12'],
+      stdio: cli,
+      clocks,
+      random: ['wasi:random/random@0.2.12'],
+      'dativo-log': ['dativo:plugin/log@0.1.0'],
+      'dativo-secrets': ['dativo:plugin/secrets@0.1.0'],
+      base: ['dativo:plugin/types@0.1.0', 'wasi:cli/exit@0.2.12', 'wasi:io/error@0.2.12', 'wasi:io/poll@0.2.12', 'wasi:io/streams@0.2.12'],
+    });
+    expect(r.capabilities).toMatchObject({ http: ['https://api.example.com'], secrets: ['api_token'] });
+    expect(r.findings.map((f) => f.id)).toEqual([
+      'ungranted-import:filesystem', 'ungranted-import:environment', 'secret:api_token', 'limit:call_timeout_ms',
+    ]);
+  });
+
+  it('jsonl-writer: a writer with a read-write folder, no log import', () => {
+    const r = review(shippedManifest('jsonl-writer'));
+    expect(r.plugin).toMatchObject({ name: 'jsonl-writer', kind: 'writer', builtFor: 'writer@0.1.0' });
+    expect(r.imports).toEqual({
+      filesystem: fsImports,
+      environment: ['wasi:cli/environment@0.2.12'],
+      stdio: [...cli, ...terminals].sort(),
+      clocks: ['wasi:clocks/wall-clock@0.2.12'],
+      random: ['wasi:random/random@0.2.12'],
+      base: ['dativo:plugin/types@0.1.0', 'wasi:cli/exit@0.2.12', ...io],
+    });
+    expect(r.exports).toEqual(['dativo:plugin/writer@0.1.0']);
+    expect(r.findings.find((f) => f.id === 'read-write:/out')).toMatchObject({ severity: 'medium', blocking: false });
+  });
+
+  it('the text report shows the groups, the grants and the findings', () => {
+    const r = runCli(['plugin', 'review', shippedPlugin('rest-api-reader')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('outgoing HTTP (needs capabilities.http)\n    wasi:http/outgoing-handler@0.2.12\n    wasi:http/types@0.2.12');
+    expect(r.stdout).toMatch(/http +https:\/\/api\.example\.com/);
+    expect(r.stdout).toContain('LOW    secret:api_token');
+  });
+});
+
+describe('a grant the component cannot use', () => {
+  it('HTTP asked by a component with no wasi:http import is flagged, and blocks approval until accepted', () => {
+    const ws = reviewWorkspace();
+    const manifest = writeManifest(shippedComponent('csv-reader'), {
+      name: 'csv-reader',
+      capabilities: { filesystem: [{ guest: '/data', access: 'read' }], http: ['https://api.example.com'] },
+    });
+    const r = review(manifest, '--lock', ws.lock);
+    expect(r.findings.find((f) => f.id === 'unused-grant:http')).toMatchObject({ severity: 'high', blocking: true });
+    expect(r.findings.filter((f) => f.blocking).map((f) => f.id)).toEqual(['unused-grant:http']);
+
+    const refused = runCli(['plugin', 'approve', manifest, '--reviewer', 'alice', '--key', ws.key, '--lock', ws.lock]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('REVIEW_UNRESOLVED_FINDINGS');
+    expect(refused.stderr).toContain('--accept unused-grant:http');
+
+    const accepted = runCli(['plugin', 'approve', manifest, '--reviewer', 'alice', '--key', ws.key, '--lock', ws.lock, '--accept', 'unused-grant:http', '--json']);
+    expect(accepted.status).toBe(0);
+    expect(JSON.parse(accepted.stdout).approval).toMatchObject({ name: 'csv-reader', accepted: ['unused-grant:http'], capabilities: { http: ['https://api.example.com'] } });
+  });
+});
