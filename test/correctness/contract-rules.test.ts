@@ -85,6 +85,18 @@ describe('contract rules', () => {
     expect(rows.find((x) => x[0] === 7)).toEqual([7, 'AF', null, 'late']);
     expect(rows.find((x) => x[0] === 4)).toEqual([4, 'BA', 900, 'late']);
     expect(json.streams[0].rules.map((x: any) => [x.rule, x.status])).toContainEqual(['rowCount', 'passed']);
+    expect(json.streams[0].failuresByRule).toEqual({ pattern: 1, maximum: 1, validValues: 1, primaryKey: 1, type: 1 });
+  });
+
+  it('strict: a run-level rule (rowCount) that fails fails the run before anything is committed', () => {
+    const ws = workspace();
+    writeFileSync(join(ws.dir, 'contract.odcs.yaml'), stringify({ ...CONTRACT, schema: [{ ...CONTRACT.schema[0], quality: [{ type: 'library', rule: 'rowCount', mustBeGreaterThan: 100 }] }] }));
+    ws.write('data/flights.csv', 'flight_id,carrier,delay,status\n1,LH,5,on_time\n');
+    ws.writeJob({ source: { objects: [{ name: 'flights', files: ['data/flights.csv'] }] } });
+    const r = runCli(['run', ws.job, '--json']);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe('DATA_QUALITY_FAILED');
+    expect(readRows(ws.out)).toEqual([]);
   });
 
   it('warn, invalid_rows quarantine: valid rows in the stream, rejected rows with their rule in _rejected/, one commit', () => {

@@ -154,6 +154,9 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
   if (job.invalid_rows === 'quarantine' && job.paths.targetPlugin) {
     fail('invalid_rows', 'quarantine writes `_rejected/<stream>` in the built-in target; a writer plugin cannot take it', 'DISPOSITION_NOT_SUPPORTED');
   }
+  if (job.invalid_rows === 'quarantine' && job.extra_columns === 'keep') {
+    fail('extra_columns', 'keep and invalid_rows: quarantine do not go together yet (the rejected table has the contract\'s columns only): use drop');
+  }
   if (job.invalid_rows === 'quarantine' && job.schema_validation_mode === 'strict') {
     notes.push('invalid_rows: quarantine applies in warn mode only; in strict mode a failing row fails the run');
   }

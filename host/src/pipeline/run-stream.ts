@@ -6,9 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import * as arrow from 'apache-arrow';
 import type { Logger } from 'pino';
-import {
-  DataValidationError, describeNotEnforced, splitRejected, StreamRules, validateBatch, type RunRuleResult, type ValidationIssue,
-} from '../contracts/index.js';
+import { DataValidationError, StreamValidator, type RunRuleResult, type ValidationIssue } from '../contracts/index.js';
 import type { HostError } from '../errors/index.js';
 import type { ReaderClient } from '../runtime/reader-client.js';
 import type { Batch } from '../runtime/plugin-types.js';
@@ -30,6 +28,8 @@ export interface StreamSummary {
   invalidRecords: number;
   /** Rows moved to `_rejected/<stream>` (invalid_rows: quarantine). */
   rejectedRecords: number;
+  /** Failing rows per rule (each under the first rule it failed). */
+  failuresByRule: Record<string, number>;
   /** The contract's run-level rules (row counts, uniqueness) at the end of the stream. */
   rules: RunRuleResult[];
   batches: number;
@@ -67,14 +67,14 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
     log,
   });
   const summary: StreamSummary = {
-    stream: name, disposition: stream.disposition, records: 0, invalidRecords: 0, rejectedRecords: 0, rules: [], batches: 0, bytesIn: 0, files: [],
+    stream: name, disposition: stream.disposition, records: 0, invalidRecords: 0, rejectedRecords: 0, failuresByRule: {}, rules: [], batches: 0, bytesIn: 0, files: [],
     checkpoint: committed?.checkpoint, schemaDifferences: conformance.differences, schemaDifferenceCount: 0,
   };
   log.info({ checkpoint: committed?.checkpoint ?? null, disposition: stream.disposition }, committed ? 'resuming from the last committed checkpoint' : 'reading from the start');
-  const rules = new StreamRules(object, { stream: name, mode });
-  if (rules.notEnforced.length > 0) log.warn({ notEnforced: rules.notEnforced }, describeNotEnforced(name, rules.notEnforced));
-  // warn + quarantine: rows that fail a rule go to `_rejected/<stream>`, opened at the first one.
-  const quarantine = mode === 'warn' && job.invalid_rows === 'quarantine';
+  // The contract's rules; warn + quarantine: rows that fail one go to `_rejected/<stream>`,
+  // whose sink opens at the first such row.
+  const validator = new StreamValidator(object, { stream: name, mode, invalidRows: job.invalid_rows });
+  if (validator.warning) log.warn(validator.warning);
   let rejectedSink: Awaited<ReturnType<RunOutput['openStream']>> | undefined;
 
   // Producer: pulls batches from the plugin while the queue has room.
@@ -96,25 +96,20 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
         const input = conformance.adapt(rb);
         let v;
         try {
-          v = validateBatch(input.batch, object, { mode, stream: name, rowOffset: summary.records, rules });
+          v = validator.validate(input.batch);
         } catch (e) {
           throw e instanceof DataValidationError ? located(e, input.source, input.firstLine, summary.records) : e;
         }
-        summary.invalidRecords += v.invalidRows;
         for (const issue of v.issues) {
-          if (warned++ < 20) log.warn({ issue: where(issue, input.source, input.firstLine, summary.records) }, `row does not match the contract (${quarantine ? 'quarantined' : 'kept'}: schema_validation_mode warn)`);
+          if (warned++ < 20) log.warn({ issue: where(issue, input.source, input.firstLine, summary.records) }, `row does not match the contract (${validator.quarantine ? 'quarantined' : 'kept'}: schema_validation_mode warn)`);
         }
-        let accepted = withExtras(v.batch, input.extras);
-        if (quarantine && v.failures.size > 0) {
-          const split = splitRejected(accepted, v.failures);
-          accepted = split.accepted;
+        if (v.rejected) {
           rejectedSink ??= await output.openStream(`_rejected/${name}`, object);
-          await rejectedSink.write(split.rejected!);
-          summary.rejectedRecords += split.rejected!.numRows;
+          await rejectedSink.write(v.rejected);
         }
         // The plugin's bytes already encode a batch validation left as it was.
-        const reusable = batch.encoding === 'arrow-ipc-stream' && decoded.length === 1 && input.batch === rb && v.sameLayout && accepted === v.batch;
-        await writer.write(accepted, reusable ? batch.bytes : undefined);
+        const reusable = batch.encoding === 'arrow-ipc-stream' && decoded.length === 1 && input.batch === rb && v.sameLayout && input.extras.length === 0;
+        await writer.write(withExtras(v.batch, input.extras), reusable ? batch.bytes : undefined);
         summary.records += rb.numRows;
       }
       summary.batches++;
@@ -130,9 +125,10 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
   }
   summary.files = [...(await writer.finish()), ...((await rejectedSink?.finish()) ?? [])];
   summary.schemaDifferenceCount = conformance.total;
-  summary.rules = rules.finish(); // strict: a failed run-level rule throws DataQualityError
+  const checked = validator.finish(); // strict: a failed run-level rule throws DataQualityError
+  Object.assign(summary, { invalidRecords: checked.invalidRows, rejectedRecords: checked.rejectedRows, failuresByRule: checked.byRule, rules: checked.runRules });
   for (const r of summary.rules) if (r.status !== 'passed') log.warn({ rule: r }, r.message);
-  if (summary.invalidRecords > 0) log.warn({ invalidRecords: summary.invalidRecords }, `${summary.invalidRecords} rows did not match the contract and were kept`);
+  if (summary.invalidRecords > 0) log.warn({ invalidRecords: summary.invalidRecords }, `${summary.invalidRecords} rows did not match the contract and were ${validator.quarantine ? "moved to _rejected/" : "kept"}`);
   log.info({ records: summary.records, files: summary.files.length, queuePeakBytes: queue.peakBytes }, 'stream done');
   return summary;
 }
