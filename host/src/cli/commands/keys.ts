@@ -1,8 +1,7 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDocument, stringify } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { generateKeys } from '../../capabilities/review/signing.js';
 import { printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
