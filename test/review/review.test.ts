@@ -4,10 +4,15 @@
  * its manifest asks for. A manifest asking for a capability the component never imports
  * is a blocking finding that `plugin approve` refuses unless it is accepted by id.
  */
-import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPlugin } from '../../host/src/build/build-plugin.js';
+import { approvePlugin } from '../../host/src/capabilities/review/approve.js';
+import { reviewPlugin } from '../../host/src/capabilities/review/review.js';
 import { runCli } from '../helpers/run-cli.js';
-import { shippedComponent, writeManifest } from '../helpers/fixtures.js';
-import { reviewWorkspace, shippedManifest, shippedPlugin } from './workspace.js';
+import { REPO, sha256File, shippedComponent, writeManifest } from '../helpers/fixtures.js';
+import { copyDist, reviewWorkspace, shippedManifest, shippedPlugin } from './workspace.js';
 
 interface ReviewJson {
   plugin: { name: string; kind: string; builtFor: string; sha256: string; language: string[]; toolchain: string[] };
@@ -94,6 +99,42 @@ describe('plugin review of the shipped plugins', () => {
   });
 });
 
+describe('plugin review of the shipped TypeScript plugins (componentize-js)', () => {
+  const built: Record<string, string> = {};
+  beforeAll(async () => {
+    for (const name of ['rest-api-reader', 'log-writer']) {
+      built[name] = (await buildPlugin(join(REPO, 'plugins-ts', name), { log: () => undefined })).manifest;
+    }
+  }, 600_000);
+  // componentize-js links wasi:http 0.2.10 beside the 0.2.12 of everything else.
+  const tsImports = {
+    filesystem: fsImports,
+    http: ['wasi:http/outgoing-handler@0.2.10', 'wasi:http/types@0.2.10'],
+    stdio: [...cli, ...terminals].sort(),
+    clocks,
+    random: ['wasi:random/random@0.2.12'],
+    'dativo-log': ['dativo:plugin/log@0.1.0'],
+    'dativo-secrets': ['dativo:plugin/secrets@0.1.0'],
+    base: ['dativo:plugin/types@0.1.0', 'wasi:io/error@0.2.12', 'wasi:io/poll@0.2.12', 'wasi:io/streams@0.2.12'],
+  };
+
+  it('rest-api-reader-ts: the same imports as every componentize-js build, JavaScript', () => {
+    const r = review(built['rest-api-reader']!);
+    expect(r.plugin).toMatchObject({ name: 'rest-api-reader-ts', builtFor: 'reader@0.1.0' });
+    expect(r.plugin.language).toContain('JavaScript');
+    expect(r.plugin.toolchain.some((t) => t.startsWith('ComponentizeJS '))).toBe(true);
+    expect(r.imports).toEqual(tsImports);
+    expect(r.findings.map((f) => f.id)).toEqual(['ungranted-import:filesystem', 'secret:api_token', 'limit:call_timeout_ms']);
+  });
+
+  it('log-writer-ts: imports HTTP and secrets it is not granted (refused at run time)', () => {
+    const r = review(built['log-writer']!);
+    expect(r.exports).toEqual(['dativo:plugin/writer@0.1.0']);
+    expect(r.imports).toEqual(tsImports);
+    expect(r.findings.map((f) => f.id)).toEqual(['ungranted-import:filesystem', 'ungranted-import:http', 'ungranted-import:dativo-secrets']);
+  });
+});
+
 describe('a grant the component cannot use', () => {
   it('HTTP asked by a component with no wasi:http import is flagged, and blocks approval until accepted', () => {
     const ws = reviewWorkspace();
@@ -113,5 +154,31 @@ describe('a grant the component cannot use', () => {
     const accepted = runCli(['plugin', 'approve', manifest, '--reviewer', 'alice', '--key', ws.key, '--lock', ws.lock, '--accept', 'unused-grant:http', '--json']);
     expect(accepted.status).toBe(0);
     expect(JSON.parse(accepted.stdout).approval).toMatchObject({ name: 'csv-reader', accepted: ['unused-grant:http'], capabilities: { http: ['https://api.example.com'] } });
+  });
+});
+
+describe('a re-review reads as a diff against the lock', () => {
+  it('digest, new grant and raised limit since the approval; none for the approved plugin', async () => {
+    const ws = reviewWorkspace();
+    await approvePlugin(shippedManifest('csv-reader'), { reviewer: 'alice', key: ws.key, lock: ws.lock });
+    expect((await reviewPlugin(shippedPlugin('csv-reader'), { lock: ws.lock })).approval).toMatchObject({ reviewer: 'alice', changes: [] });
+
+    const dir = copyDist('csv-reader');
+    const wasm = join(dir, 'csv-reader.wasm');
+    const bytes = readFileSync(wasm);
+    bytes[bytes.indexOf(Buffer.from('wit-component'))] = 'W'.charCodeAt(0);
+    writeFileSync(wasm, bytes);
+    const manifest = join(dir, 'plugin.yaml');
+    const text = readFileSync(manifest, 'utf8').replace(/sha256: [0-9a-f]+/, `sha256: ${sha256File(wasm)}`).replace('memory_mb: 512', 'memory_mb: 2048').replace('  env: []', '  env:\n    - AWS_SECRET_ACCESS_KEY');
+    writeFileSync(manifest, text);
+    const r = await reviewPlugin(dir, { lock: ws.lock });
+    expect(r.approval!.changes).toEqual([
+      { kind: 'digest', entry: 'sha256', approved: sha256File(shippedComponent('csv-reader')), now: sha256File(wasm) },
+      { kind: 'grant', capability: 'env', entry: 'AWS_SECRET_ACCESS_KEY' },
+      { kind: 'limit', entry: 'memory_mb', approved: '512', now: '2048' },
+    ]);
+    const text2 = runCli(['plugin', 'review', dir, '--lock', ws.lock]).stdout;
+    expect(text2).toContain('since the approval of 0.1.0 by alice');
+    expect(text2).toContain('  new env grant AWS_SECRET_ACCESS_KEY\n  limit memory_mb 2048 (approved: 512)\n');
   });
 });
