@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { loadManifest, type PluginManifest } from '../config/manifest.js';
-import { effectiveGrant, type EffectiveGrant } from '../capabilities/grant.js';
+import type { EffectiveGrant } from '../capabilities/grant.js';
 import type { JobPolicy } from '../capabilities/job-policy.js';
-import { fillPlaceholders } from '../capabilities/placeholders.js';
+import { buildSandbox } from '../capabilities/sandbox.js';
 import { enforceReview, type ReviewPolicy } from '../capabilities/review/enforce.js';
-import { createLogger, audit, registerSecretValues } from '../logging/logger.js';
+import { createLogger } from '../logging/logger.js';
 import { ConfigError, contractMismatch } from '../errors/index.js';
-import { noSecrets, type SecretManager } from '../secrets/secret-manager.js';
+import type { SecretManager } from '../secrets/secret-manager.js';
 import { prepareComponent, type PreparedComponent } from './component-cache.js';
 import { CONTRACT_VERSION, contractVersionOf, isCompatible } from './contract.js';
 import { PluginInstance } from './plugin-instance.js';
@@ -73,14 +73,16 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
   // Before any grant is built: an unreviewed or widened plugin never gets an instance.
   const env = opts.env ?? process.env;
   enforceReview(manifest, component, opts.review ?? opts.policy?.review, logger, env);
-  const config = opts.config ?? opts.policy?.config?.[manifest.kind as 'reader' | 'writer'];
-  const { manifest: concrete, filled } = fillPlaceholders(manifest, config);
-  for (const f of filled) audit(logger, 'grant.placeholder', { capability: 'http', template: f.template, key: f.key, entry: f.entry });
-  const { grant, narrowed } = effectiveGrant(concrete, opts.policy, opts.bindings);
-  for (const n of narrowed) audit(logger, 'grant.narrowed', { ...n });
-  auditGrants(logger, grant);
-
-  const secretManager = opts.secrets ?? noSecrets;
+  const sandbox = buildSandbox({
+    manifest,
+    policy: opts.policy,
+    bindings: opts.bindings,
+    config: opts.config ?? opts.policy?.config?.[manifest.kind as 'reader' | 'writer'],
+    env,
+    secrets: opts.secrets,
+    logger,
+  });
+  const { grant } = sandbox;
 
   const kindMustBe = (kind: string) => {
     if (manifest.kind !== kind) throw new ConfigError('PLUGIN_KIND_MISMATCH', `plugin "${manifest.name}" is a ${manifest.kind}, not a ${kind} (${manifest.file})`);
@@ -100,38 +102,15 @@ export async function loadPlugin(opts: LoadPluginOptions): Promise<LoadedPlugin>
       return new WriterClient(await plugin.instantiate());
     },
     async instantiate() {
-      const secrets: Record<string, string> = {};
-      for (const name of grant.secrets) {
-        const value = await secretManager.get(name);
-        if (value !== undefined) secrets[name] = value;
-      }
-      // No line of the run's log may repeat a secret value (secret-scan.ts).
-      registerSecretValues(logger, Object.values(secrets));
       return PluginInstance.start({
         plugin: manifest.name,
         component,
         limits: grant.limits,
         logger: opts.logger ?? logger,
         onDenial: opts.onDenial,
-        sandbox: {
-          plugin: manifest.name,
-          grant,
-          env: grant.env.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!] as [string, string]])),
-          secrets,
-          args: [],
-        },
+        sandbox: await sandbox.spec(),
       });
     },
   };
   return plugin;
-}
-
-/** Every grant an instance of this plugin will have, one audit record each, at load. */
-function auditGrants(logger: Logger, grant: EffectiveGrant): void {
-  const granted = (capability: string, entry: Record<string, unknown>) => audit(logger, 'capability.granted', { capability, ...entry });
-  for (const f of grant.filesystem) granted('filesystem', { guest: f.guest, host: f.host, access: f.readOnly ? 'read' : 'read-write' });
-  for (const e of grant.http) granted('http', { entry: e });
-  for (const e of grant.tcp) granted('tcp', { entry: e });
-  for (const e of grant.env) granted('env', { entry: e });
-  for (const e of grant.secrets) granted('secrets', { entry: e });
 }
