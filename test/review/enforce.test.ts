@@ -13,8 +13,9 @@ import { generateKeys } from '../../host/src/capabilities/review/signing.js';
 import type { HostError } from '../../host/src/errors/index.js';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
+import { verifyApproval } from '../../host/src/index.js';
 import { loadPlugin } from '../../host/src/runtime/load-plugin.js';
-import { sha256File, shippedComponent, tempDir, writeManifest } from '../helpers/fixtures.js';
+import { REPO, sha256File, shippedComponent, tempDir, writeManifest } from '../helpers/fixtures.js';
 import { CSV_READER_MANIFEST, jobWorkspace } from '../helpers/job.js';
 import { runCli } from '../helpers/run-cli.js';
 import { copyDist, reviewWorkspace, shippedManifest } from './workspace.js';
@@ -217,5 +218,24 @@ describe('where review is required', () => {
     const job = jobWorkspace(5);
     const file = job.writeJob({ environment: 'prod', policy: { require_review: false, review_lock: own.lock, trusted_keys: own.trusted, filesystem: [{ host: 'data', access: 'read' }] } });
     await expect(runJob(file, { env: {}, logger: quiet() })).rejects.toMatchObject({ code: 'PLUGIN_NOT_REVIEWED' });
+  });
+});
+
+describe('the shipped lock and the library', () => {
+  it('registry/plugins.lock.yaml requires review in prod: a prod job with no review settings is refused', async () => {
+    const job = jobWorkspace(5);
+    const file = job.writeJob({ environment: 'prod', policy: { filesystem: [{ host: 'data', access: 'read' }] } });
+    const e = await runJob(file, { env: {}, logger: memory().logger }).catch((x: HostError) => x);
+    expect(e).toMatchObject({ code: 'PLUGIN_NOT_REVIEWED', details: { lock: join(REPO, 'registry', 'plugins.lock.yaml') } });
+  });
+
+  it('verifyApproval (the package entry) gates a change in CI without throwing', async () => {
+    const ws = reviewWorkspace();
+    await approvePlugin(shippedManifest('rest-api-reader'), { reviewer: 'alice', key: ws.key, lock: ws.lock });
+    const opts = { lock: ws.lock, trustedKeys: ws.trusted };
+    expect(await verifyApproval(shippedManifest('rest-api-reader'), opts)).toMatchObject({ status: 'approved', signedBy: 'alice' });
+    const widened = writeManifest(shippedComponent('rest-api-reader'), { name: 'rest-api-reader', capabilities: { http: ['https://*.example.com'], secrets: ['api_token'] } });
+    expect(await verifyApproval(widened, opts)).toMatchObject({ status: 'mismatch', code: 'PLUGIN_REVIEW_MISMATCH', differences: [{ capability: 'http', entry: 'https://*.example.com' }] });
+    expect(await verifyApproval(CSV_READER_MANIFEST, opts)).toMatchObject({ status: 'not-reviewed', code: 'PLUGIN_NOT_REVIEWED' });
   });
 });

@@ -75,7 +75,8 @@ export function readLock(file: string): PluginLock {
 const HEADER = [
   '# Reviewed plugins: written by `dativo-host plugin approve` and `plugin revoke`.',
   '# Each approval is signed (Ed25519) over all of its fields: an edited entry no longer',
-  '# verifies. See docs/reviewing-plugins.md.',
+  '# verifies. See docs/reviewing-plugins.md. require_review_in: the job environments',
+  '# where every plugin a job loads needs an approval.',
 ].join('\n');
 
 export async function writeLock(file: string, lock: PluginLock): Promise<void> {
