@@ -58,6 +58,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     limits: grant.limits,
     logger: opts.logger ?? createLogger(),
     sandbox: { plugin: name, grant, env: opts.env ?? [], secrets: {}, args: [name, ...(opts.args ?? [])] },
+    // As in wasmtime, a refused access is an error code to the guest, and the exit code
+    // is the guest's: the denial is audited, the run does not fail for it.
+    onDenial: 'report',
     stdio: {
       stdout: opts.stdout ?? ((b) => process.stdout.write(b)),
       stderr: opts.stderr ?? ((b) => process.stderr.write(b)),

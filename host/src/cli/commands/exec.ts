@@ -7,7 +7,8 @@ export const execHelp = `Usage: dativo-host exec COMPONENT [options] [-- ARGS...
 
 Runs a wasi:cli/command component in the plugin sandbox, as \`wasmtime run\` does:
 nothing is granted but what the options name. The component's stdout and stderr are
-dativo-host's own, and its exit code is dativo-host's exit code.
+dativo-host's own, and its exit code is dativo-host's exit code. An access the grants
+refuse is an error code to the component (which may carry on) and an audit line on stderr.
 
 Options:
   --dir HOST::GUEST[:ro]   grant a host directory at a guest path (read-write, or read-only with :ro)
