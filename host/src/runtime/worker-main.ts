@@ -13,6 +13,7 @@ import type { Denial } from '../errors/index.js';
 import { buildImports, resolveImports } from '../capabilities/imports.js';
 import type { SandboxContext } from '../capabilities/context.js';
 import { ExitSignal } from '../capabilities/stdio/stdio.js';
+import { preview1Cli } from '../capabilities/stdio/preview1-cli.js';
 import { shimClocks } from '../capabilities/shim.js';
 import { redactUrlFields } from '../logging/redact.js';
 import { SecretScanner } from '../logging/secret-scan.js';
@@ -115,7 +116,9 @@ async function instantiate(): Promise<any> {
     return m;
   };
   const instantiateCore = async (module: WebAssembly.Module, imps: WebAssembly.Imports) => {
-    const instance = await WebAssembly.instantiate(module, withExactExitCode(imps));
+    const p1 = preview1Cli(available, imps); // args, env and empty writes answered by the host
+    const instance = await WebAssembly.instantiate(module, withExactExitCode(p1.imports));
+    p1.instantiated(instance);
     for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memories.push(v);
     return instance;
   };
