@@ -8,6 +8,7 @@ import { DirectRead } from './direct-read.js';
 import { HandleBudget, MAX_OPEN_HANDLES } from '../handle-budget.js';
 import { shimPath } from './shim-path.js';
 import { specialFileKind } from './special-file.js';
+import { ExactTimes, timestampForShimFutimes, timestampOf, type NewTimestamp } from './exact-times.js';
 
 /* The shim's descriptor, as far as this module uses it (its classes are untyped JS). */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31,6 +32,7 @@ export function createGuardedFilesystem(
 ) {
   const roots: FsRoot[] = grants.map((g) => ({ guest: g.guest, host: resolve(g.host), real: realpathSync(g.host), readOnly: g.readOnly }));
   const inner = createShimFilesystem({ preopens: Object.fromEntries(roots.map((r) => [r.guest, r.host])) });
+  const times = new ExactTimes();
 
   const refuse = (root: FsRoot, op: string, guest: string, reason: string, errno: string): never => {
     ctx.deny({
@@ -86,6 +88,7 @@ export function createGuardedFilesystem(
     }
 
     #path(op: string, path: string, follow: boolean, write: boolean): string {
+      if (path.includes('\0')) throw 'invalid'; // no file has that name (Node would throw)
       const r = resolveInRoot(this.#root, this.#host, path, follow);
       if (!r.ok) return refuse(this.#root, op, r.guest, r.reason, 'not-permitted');
       if (write && this.#root.readOnly) return refuse(this.#root, op, guestPathOf(this.#root, r.host), 'read-only grant', 'read-only');
@@ -130,8 +133,10 @@ export function createGuardedFilesystem(
       });
     }
     statAt(pathFlags: PathFlags, path: string) {
-      this.#path('stat-at', path, !!pathFlags.symlinkFollow, false);
-      return this.#inner.statAt(pathFlags, path);
+      const follow = !!pathFlags.symlinkFollow;
+      const host = this.#path('stat-at', path, follow, false);
+      const stat = this.#inner.statAt(pathFlags, path);
+      return times.apply(shimPath(this.#shimBase, path, follow) ?? host, follow, stat);
     }
     metadataHashAt(pathFlags: PathFlags, path: string) {
       this.#path('metadata-hash-at', path, !!pathFlags.symlinkFollow, false);
@@ -141,9 +146,12 @@ export function createGuardedFilesystem(
       this.#path('readlink-at', path, false, false);
       return this.#inner.readlinkAt(path);
     }
-    setTimesAt(pathFlags: PathFlags, path: string, atime: unknown, mtime: unknown) {
-      this.#path('set-times-at', path, !!pathFlags.symlinkFollow, true);
-      return this.#inner.setTimesAt(pathFlags, path, atime, mtime);
+    setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp) {
+      const follow = !!pathFlags.symlinkFollow;
+      const host = this.#path('set-times-at', path, follow, true);
+      const t = times.resolve(this.statAt(pathFlags, path), atime, mtime);
+      this.#inner.setTimesAt(pathFlags, path, timestampOf(t.atime), timestampOf(t.mtime));
+      times.record(shimPath(this.#shimBase, path, follow) ?? host, follow, t.atime, t.mtime);
     }
     createDirectoryAt(path: string) {
       this.#path('create-directory-at', path, false, true);
@@ -171,6 +179,7 @@ export function createGuardedFilesystem(
     }
     symlinkAt(target: string, newPath: string) {
       const link = this.#path('symlink-at', newPath, false, true);
+      if (target.includes('\0')) throw 'invalid';
       if (!symlinkTargetInRoot(this.#root, link, target)) {
         refuse(this.#root, 'symlink-at', `${guestPathOf(this.#root, link)} -> ${target}`, 'symlink target outside the granted directory', 'not-permitted');
       }
@@ -194,9 +203,11 @@ export function createGuardedFilesystem(
       this.#writable('set-size');
       return this.#inner.setSize(size);
     }
-    setTimes(atime: unknown, mtime: unknown) {
+    setTimes(atime: NewTimestamp, mtime: NewTimestamp) {
       this.#writable('set-times');
-      return this.#inner.setTimes(atime, mtime);
+      const t = times.resolve(this.stat(), atime, mtime);
+      this.#inner.setTimes(timestampForShimFutimes(t.atime), timestampForShimFutimes(t.mtime));
+      times.record(this.#shimBase, true, t.atime, t.mtime);
     }
 
     // Reads and harmless calls on an already-contained descriptor.
@@ -213,7 +224,7 @@ export function createGuardedFilesystem(
       return this.#root.readOnly ? { ...f, write: false, mutateDirectory: false } : f;
     }
     getType() { return this.#inner.getType(); }
-    stat() { return this.#inner.stat(); }
+    stat() { return times.apply(this.#shimBase, true, this.#inner.stat()); }
     metadataHash() { return this.#inner.metadataHash(); }
     isSameObject(other: Descriptor) { return this.#inner.isSameObject(other.#inner); }
     [Symbol.dispose]() { this.#inner[Symbol.dispose]?.(); }
