@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import type { PluginManifest } from '../../config/manifest.js';
 import { PluginError } from '../../errors/index.js';
 import { packageRoot } from '../../package-root.js';
-import { capabilitiesOf, describeDifference, grantDifferences, importDifferences, type Difference } from './differences.js';
+import {
+  capabilitiesOf, describeDifference, grantDifferences, importDifferences, type Difference,
+} from './differences.js';
 import { DEFAULT_LOCK, readLock, signedPart, type Approval } from './lock-file.js';
 import { inspectSubmission } from './review.js';
 import { loadTrustedKeys, verifyPayload } from './signing.js';
@@ -50,52 +52,70 @@ export function checkApproval(
   opts: VerifyOptions = {},
 ): ApprovalCheck {
   const lock = resolve(opts.lock ?? DEFAULT_LOCK);
-  const base = { plugin: manifest.name, sha256: component.digest, lock, differences: [] as Difference[] };
+  const name = manifest.name;
+  const digest = component.digest;
+  const base = { plugin: name, sha256: digest, lock, differences: [] as Difference[] };
   const reviewCmd = `dativo-host plugin review ${manifest.file} --lock ${lock}`;
-  const fail = (status: Exclude<ApprovalStatus, 'approved'>, message: string, extra: Partial<ApprovalCheck> = {}): ApprovalCheck => ({
-    ...base, ...extra, status, code: CODES[status], message,
-  });
+  type Failed = Exclude<ApprovalStatus, 'approved'>;
+  const fail = (status: Failed, message: string, extra: Partial<ApprovalCheck> = {}): ApprovalCheck =>
+    ({ ...base, ...extra, status, code: CODES[status], message });
+  const because = (reason?: string) => (reason ? ` (${reason})` : '');
+
   const entries = readLock(lock);
-  const approval = entries.approvals.find((a) => a.name === manifest.name && a.sha256 === component.digest);
+  const ofThis = <T extends { name: string; sha256: string }>(list: T[]) =>
+    list.filter((x) => x.name === name && x.sha256 === digest);
+  const approval = ofThis(entries.approvals)[0];
   if (!approval) {
-    const gone = entries.revocations.filter((r) => r.name === manifest.name && r.sha256 === component.digest).at(-1);
+    const gone = ofThis(entries.revocations).at(-1);
     if (gone) {
-      return fail('revoked', `plugin "${manifest.name}" ${gone.version} (sha256 ${component.digest}) was revoked at ${gone.revoked_at}${gone.reason ? ` (${gone.reason})` : ''}: review and approve it again to run it`);
+      const when = `revoked at ${gone.revoked_at}${because(gone.reason)}`;
+      return fail('revoked', `plugin "${name}" ${gone.version} (sha256 ${digest}) was ${when}: review and approve it again to run it`);
     }
-    const others = entries.approvals.filter((a) => a.name === manifest.name).map((a) => `${a.version} (sha256 ${a.sha256.slice(0, 12)}...)`);
+    const others = entries.approvals
+      .filter((a) => a.name === name)
+      .map((a) => `${a.version} (sha256 ${a.sha256.slice(0, 12)}...)`);
     const what = others.length ? `approved: ${others.join(', ')}` : 'no version of it is approved';
-    return fail('not-reviewed', `plugin "${manifest.name}" component sha256 ${component.digest} has no approval in ${lock} (${what}): review it with ${reviewCmd}`);
+    return fail('not-reviewed', `plugin "${name}" component sha256 ${digest} has no approval in ${lock} (${what}): review it with ${reviewCmd}`);
   }
-  const revoked = entries.revocations.find((r) => r.sha256 === component.digest && r.name === manifest.name && r.revoked_at >= approval.approved_at);
+  const which = `plugin "${name}" ${approval.version}`;
+  // A revocation newer than the approval: the old signed entry put back stays refused.
+  const revoked = ofThis(entries.revocations).find((r) => r.revoked_at >= approval.approved_at);
   if (revoked) {
-    return fail('revoked', `plugin "${manifest.name}" ${approval.version} (sha256 ${component.digest}) was approved by ${approval.reviewer} and revoked at ${revoked.revoked_at}${revoked.reason ? ` (${revoked.reason})` : ''}`, { approval });
+    const when = `revoked at ${revoked.revoked_at}${because(revoked.reason)}`;
+    return fail('revoked', `${which} (sha256 ${digest}) was approved by ${approval.reviewer} and ${when}`, { approval });
   }
-  const keysFile = opts.trustedKeys ? resolve(opts.trustedKeys) : existsSync(DEFAULT_TRUSTED_KEYS) ? DEFAULT_TRUSTED_KEYS : undefined;
+  const keysFile = opts.trustedKeys
+    ? resolve(opts.trustedKeys)
+    : existsSync(DEFAULT_TRUSTED_KEYS) ? DEFAULT_TRUSTED_KEYS : undefined;
   if (!keysFile) {
-    return fail('invalid', `plugin "${manifest.name}": no trusted keys file (set policy.trusted_keys in the job or DATIVO_TRUSTED_KEYS), so no approval can be verified`, { approval });
+    const where = 'set policy.trusted_keys in the job or DATIVO_TRUSTED_KEYS';
+    return fail('invalid', `plugin "${name}": no trusted keys file (${where}), so no approval can be verified`, { approval });
   }
   const trusted = loadTrustedKeys(keysFile).get(approval.key_id);
   if (!trusted) {
-    return fail('invalid', `plugin "${manifest.name}" ${approval.version}: its approval is signed by key ${approval.key_id}, which ${keysFile} does not trust`, { approval });
+    return fail('invalid', `${which}: its approval is signed by key ${approval.key_id}, which ${keysFile} does not trust`, { approval });
   }
   if (!verifyPayload(signedPart(approval), approval.signature, trusted.key)) {
-    return fail('invalid', `plugin "${manifest.name}" ${approval.version}: the signature of its approval in ${lock} does not verify with key ${approval.key_id} (${trusted.owner}): the entry was changed after it was signed`, { approval });
+    const key = `key ${approval.key_id} (${trusted.owner})`;
+    return fail('invalid', `${which}: the signature of its approval in ${lock} does not verify with ${key}: the entry was changed after it was signed`, { approval });
   }
-  const differences = [
-    ...grantDifferences(approval, { capabilities: capabilitiesOf(manifest), limits: { ...manifest.limits } }),
-    ...importDifferences(approval.imports, component.imports),
-  ];
+  const now = { capabilities: capabilitiesOf(manifest), limits: { ...manifest.limits } };
+  const differences = [...grantDifferences(approval, now), ...importDifferences(approval.imports, component.imports)];
+  const signedBy = trusted.owner;
   if (differences.length > 0) {
     const listed = differences.map(describeDifference).join('; ');
-    return fail('mismatch', `plugin "${manifest.name}" asks for more than ${approval.reviewer} approved: ${listed} (review it with ${reviewCmd})`, { approval, signedBy: trusted.owner, differences });
+    const message = `plugin "${name}" asks for more than ${approval.reviewer} approved: ${listed} (review it with ${reviewCmd})`;
+    return fail('mismatch', message, { approval, signedBy, differences });
   }
-  return { ...base, status: 'approved', message: `approved by ${approval.reviewer} at ${approval.approved_at}, signed by ${trusted.owner} (${trusted.id})`, approval, signedBy: trusted.owner };
+  const message = `approved by ${approval.reviewer} at ${approval.approved_at}, signed by ${signedBy} (${trusted.id})`;
+  return { ...base, status: 'approved', message, approval, signedBy };
 }
 
 /** The typed error of a failed check. */
 export function approvalError(c: ApprovalCheck): PluginError {
+  const { status, sha256, lock, differences } = c;
   return new PluginError(c.code!, c.plugin, c.message, {
-    details: { status: c.status, sha256: c.sha256, lock: c.lock, differences: c.differences, approvedVersion: c.approval?.version },
+    details: { status, sha256, lock, differences, approvedVersion: c.approval?.version },
   });
 }
 
@@ -106,6 +126,8 @@ export function approvalError(c: ApprovalCheck): PluginError {
  */
 export async function verifyApproval(path: string, opts: VerifyOptions = {}): Promise<ApprovalCheck> {
   const { manifest, inspection } = await inspectSubmission(path);
-  if (!manifest) throw new PluginError('REVIEW_NEEDS_MANIFEST', 'component', `${path}: verification needs the plugin's manifest`);
+  if (!manifest) {
+    throw new PluginError('REVIEW_NEEDS_MANIFEST', 'component', `${path}: verification needs the plugin's manifest`);
+  }
   return checkApproval(manifest, { digest: inspection.sha256, imports: inspection.imports }, opts);
 }
