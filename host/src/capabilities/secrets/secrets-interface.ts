@@ -1,4 +1,5 @@
 import type { SandboxContext } from '../context.js';
+import { nameKind, Permission } from '../permission.js';
 
 /**
  * dativo:plugin/secrets for one instance. Only names the grant declares are readable;
@@ -6,15 +7,17 @@ import type { SandboxContext } from '../context.js';
  * started, and every read is audited (the name, never the value).
  */
 export function createSecretsInterface(granted: string[], values: Record<string, string>, ctx: SandboxContext) {
+  const permission = new Permission(nameKind('secrets', 'secrets'), granted);
   return {
     get(name: string): string {
-      if (!granted.includes(name)) {
+      const decision = permission.check(name);
+      if (!decision.allowed) {
         ctx.deny({
           capability: 'secrets',
           target: name,
           api: 'dativo:plugin/secrets.get',
-          reason: 'secret not declared',
-          allowWith: `capabilities.secrets: [${name}]`,
+          reason: `secret not declared: ${decision.reason}`,
+          allowWith: permission.kind.allowWith(name),
         });
         throw { kind: 'auth', code: 'CAPABILITY_DENIED', message: `secret "${name}" is not granted`, retryable: false, retryAfterMs: undefined };
       }

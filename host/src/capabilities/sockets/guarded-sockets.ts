@@ -5,6 +5,7 @@ import { hostMatches } from '../http/origin.js';
 import { canonicalIp, isRestrictedAddress } from './addresses.js';
 import { lookupSync } from './sync-lookup.js';
 import { HandleBudget, MAX_SOCKETS } from '../handle-budget.js';
+import { Permission, type PermissionKind } from '../permission.js';
 
 /* The shim's socket objects are untyped JS. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -22,6 +23,31 @@ const TCP_METHODS = [
   'keepAliveInterval', 'setKeepAliveInterval', 'keepAliveCount', 'setKeepAliveCount', 'hopLimit', 'setHopLimit',
   'receiveBufferSize', 'setReceiveBufferSize', 'sendBufferSize', 'setSendBufferSize', 'subscribe', 'shutdown',
 ] as const;
+
+interface TcpTarget {
+  ip: string;
+  port: number;
+}
+
+/**
+ * A TCP grant (host, port) against a connect target, each grant on its own: its port; its
+ * address exactly, or (for a name) one it resolves to, never a private one by name.
+ */
+const tcpKind: PermissionKind<[string, string], TcpTarget> = {
+  capability: 'sockets',
+  matches([host, p], { ip, port }) {
+    if (p !== String(port)) return false;
+    if (canonicalIp(host) === ip) return true;
+    if (isRestrictedAddress(ip)) return false;
+    try {
+      return lookupSync(host).map(canonicalIp).includes(ip);
+    } catch {
+      return false;
+    }
+  },
+  describe: ({ ip, port }) => `${ip.includes(':') ? `[${ip}]` : ip}:${port}`,
+  allowWith: (t) => `capabilities.tcp: ["${tcpKind.describe(t)}"]`,
+};
 
 /**
  * wasi:sockets for one plugin instance: outbound TCP only, and only to a host:port a
@@ -43,17 +69,7 @@ export function createGuardedSockets(
     throw errno;
   };
 
-  const connectAllowed = (ip: string, port: number): boolean =>
-    grants.some(([host, p]) => {
-      if (p !== String(port)) return false;
-      if (canonicalIp(host) === ip) return true;
-      if (isRestrictedAddress(ip)) return false;
-      try {
-        return lookupSync(host).map(canonicalIp).includes(ip);
-      } catch {
-        return false;
-      }
-    });
+  const permission = new Permission(tcpKind, grants);
 
   class TcpSocket {
     readonly #inner: any;
@@ -75,9 +91,8 @@ export function createGuardedSockets(
     startConnect(network: any, remote: IpSocketAddress) {
       const ip = ipText(remote);
       const target = `${remote.tag === 'ipv6' ? `[${ip}]` : ip}:${remote.val.port}`;
-      if (!connectAllowed(ip, remote.val.port)) {
-        deny('wasi:sockets/tcp.tcp-socket.start-connect', target, 'not in the TCP allow list', `capabilities.tcp: ["${target}"]`);
-      }
+      const decision = permission.check({ ip, port: remote.val.port });
+      if (!decision.allowed) deny('wasi:sockets/tcp.tcp-socket.start-connect', target, decision.reason, tcpKind.allowWith({ ip, port: remote.val.port }));
       ctx.audit('tcp.connect', { target });
       return this.#inner.startConnect(network, remote);
     }
