@@ -157,6 +157,18 @@ describe('a grant the component cannot use', () => {
   });
 });
 
+describe('approve refuses what the review does not support', () => {
+  it('an --accept id that is not a finding, and a manifest whose kind is not the component\'s world', async () => {
+    const ws = reviewWorkspace();
+    await expect(approvePlugin(shippedManifest('csv-reader'), { reviewer: 'alice', key: ws.key, lock: ws.lock, accept: ['unused-grant:tcp'] }))
+      .rejects.toMatchObject({ code: 'REVIEW_UNKNOWN_FINDING', message: expect.stringContaining('--accept unused-grant:tcp') });
+    const writer = writeManifest(shippedComponent('csv-reader'), { name: 'csv-reader', kind: 'writer', capabilities: { filesystem: [{ guest: '/data', access: 'read' }] } });
+    const r = await reviewPlugin(writer, { lock: ws.lock });
+    expect(r.findings[0]).toMatchObject({ id: 'contract-mismatch', blocking: true, message: expect.stringContaining('the manifest says writer@0.1.0, the component exports reader@0.1.0') });
+    await expect(approvePlugin(writer, { reviewer: 'alice', key: ws.key, lock: ws.lock })).rejects.toMatchObject({ code: 'REVIEW_UNRESOLVED_FINDINGS' });
+  });
+});
+
 describe('a re-review reads as a diff against the lock', () => {
   it('digest, new grant and raised limit since the approval; none for the approved plugin', async () => {
     const ws = reviewWorkspace();

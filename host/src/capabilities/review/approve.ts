@@ -37,6 +37,13 @@ export async function approvePlugin(path: string, opts: ApproveOptions): Promise
     throw new ConfigError('REVIEW_NEEDS_MANIFEST', `${path}: an approval covers a plugin's grants: give its plugin.yaml or its built folder, not the component alone`);
   }
   const accepted = opts.accept ?? [];
+  const unknown = accepted.filter((id) => !review.findings.some((f) => f.id === id));
+  if (unknown.length > 0) {
+    const ids = review.findings.map((f) => f.id).join(', ') || 'none';
+    throw new ConfigError('REVIEW_UNKNOWN_FINDING', `--accept ${unknown.join(', ')}: not a finding of plugin "${p.name}" (findings: ${ids})`, {
+      details: { plugin: p.name, unknown },
+    });
+  }
   const open = review.findings.filter((f) => f.blocking && !accepted.includes(f.id));
   if (open.length > 0) {
     throw new ConfigError('REVIEW_UNRESOLVED_FINDINGS', `plugin "${p.name}" cannot be approved: ${open.map((f) => `${f.id}: ${f.message}`).join('; ')} (fix the manifest, or --accept ${open[0]!.id})`, {
@@ -64,7 +71,8 @@ export async function approvePlugin(path: string, opts: ApproveOptions): Promise
   const approval = { ...unsigned, signature: signPayload(unsigned, key) } as Approval;
   const current = readLock(lock);
   const replaced = current.approvals.find((a) => a.name === p.name && a.version === p.version);
-  current.approvals = [...current.approvals.filter((a) => a !== replaced), approval].sort((a, b) => (a.name + a.version < b.name + b.version ? -1 : 1));
+  const order = (a: Approval, b: Approval) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version);
+  current.approvals = [...current.approvals.filter((a) => a !== replaced), approval].sort(order);
   await writeLock(lock, current);
   return { approval, review, replaced, lock };
 }

@@ -94,6 +94,17 @@ export async function reviewPlugin(path: string, opts: ReviewOptions = {}): Prom
     findings: findingsOf(manifest, inspection.imports, inspection.sha256),
     lock: lockFile,
   };
+  if (manifest && manifest.kind !== 'command') {
+    const asked = `${manifest.kind}@${manifest.contract}`;
+    if (review.plugin.builtFor !== asked) {
+      review.findings.unshift({
+        id: 'contract-mismatch',
+        severity: 'high',
+        blocking: true,
+        message: `the manifest says ${asked}, the component exports ${review.plugin.builtFor ?? 'no dativo:plugin world'}: the host refuses to load it`,
+      });
+    }
+  }
   const previous = latestApproval(readLock(lockFile).approvals, name);
   if (previous) review.approval = { ...summary(previous), changes: changesSince(previous, inspection, capabilities, limits, manifest?.version) };
   return review;
