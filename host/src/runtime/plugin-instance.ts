@@ -73,7 +73,6 @@ export class PluginInstance {
       imports: opts.component.imports,
       sandbox: opts.sandbox,
       maxOutputBytes: opts.stdio ? Number.POSITIVE_INFINITY : opts.limits.maxOutputBytes,
-      maxBatchBytes: opts.limits.maxBatchBytes,
     };
     const { component } = opts;
     const preload = () => (component.glueScript ? { glueScript: component.glueScript, entryUrl: component.entryUrl, glueCache: glueCodeCache(component) } : undefined);

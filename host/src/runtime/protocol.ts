@@ -47,7 +47,6 @@ export interface WorkerInit {
   sandbox: SandboxSpec;
   /** Bytes of stdout+stderr forwarded before the rest is dropped (Infinity for exec). */
   maxOutputBytes: number;
-  maxBatchBytes: number;
 }
 
 export type CallFailure =

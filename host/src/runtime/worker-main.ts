@@ -18,7 +18,7 @@ import { shimClocks } from '../capabilities/shim.js';
 import { redactUrlFields } from '../logging/redact.js';
 import { SecretScanner } from '../logging/secret-scan.js';
 import { PluginOutputBudget, truncateUtf8 } from '../logging/plugin-output.js';
-import { outputLimit } from '../errors/plugin-output.js';
+import { refuseBatch } from '../capabilities/batch-limits.js';
 import { runGlueScript, type CompiledGlue } from './glue-script.js';
 import type { Script } from 'node:vm';
 import type { CallFailure, CallMessage, GluePreload, WorkerInit, WorkerMessage } from './protocol.js';
@@ -256,14 +256,9 @@ async function main() {
       const transfer: ArrayBuffer[] = [];
       if (msg.op === 'extraction.next' && value) {
         const bytes: Uint8Array = value.bytes;
-        const checkpointBytes = typeof value.checkpoint === 'string' ? Buffer.byteLength(value.checkpoint) : 0;
-        if (checkpointBytes > limits.maxCheckpointBytes) {
-          const e = outputLimit(init.sandbox.plugin, 'a checkpoint (bytes)', 'max_checkpoint_bytes', checkpointBytes, limits.maxCheckpointBytes);
-          post({ type: 'result', id: msg.id, ok: false, error: { kind: 'refused', code: e.code, message: e.message, details: e.details }, denials: callDenials });
-          return;
-        }
-        if (bytes.byteLength > init.maxBatchBytes) {
-          post({ type: 'result', id: msg.id, ok: false, error: { kind: 'batch-too-large', bytes: bytes.byteLength }, denials: callDenials });
+        const refusal = refuseBatch(init.sandbox.plugin, value, limits);
+        if (refusal) {
+          post({ type: 'result', id: msg.id, ok: false, error: refusal, denials: callDenials });
           return;
         }
         // jco lifts list<u8> into a fresh buffer: hand that buffer over, do not copy it.
