@@ -194,3 +194,18 @@ describe('a re-review reads as a diff against the lock', () => {
     expect(text2).toContain('  new env grant AWS_SECRET_ACCESS_KEY\n  limit memory_mb 2048 (approved: 512)\n');
   });
 });
+
+describe('CLI usage', () => {
+  it('--help of keys and of plugin review, approve, revoke; keys generate never overwrites a key', () => {
+    for (const args of [['keys', '--help'], ['plugin', 'review', '--help'], ['plugin', 'approve', '--help'], ['plugin', 'revoke', '--help']]) {
+      const r = runCli(args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(args[0] === 'keys' ? 'dativo-host keys generate' : 'approve PATH --reviewer NAME --key FILE');
+    }
+    const ws = reviewWorkspace();
+    const again = runCli(['keys', 'generate', '--out', ws.key.replace(/\.key$/, '')]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('exists: not overwriting a key');
+    expect(runCli(['plugin', 'approve', shippedPlugin('csv-reader'), '--key', ws.key]).stderr).toContain('plugin approve needs --reviewer NAME');
+  });
+});

@@ -15,6 +15,7 @@ absent), which a job names with policy.trusted_keys (or DATIVO_TRUSTED_KEYS).
 
 export async function keysCommand(argv: string[]): Promise<number> {
   const [sub, ...args] = argv;
+  if (sub === '--help' || sub === '-h' || args.includes('--help')) return void process.stdout.write(keysHelp), 0;
   if (sub !== 'generate') throw new UsageError(sub ? `unknown keys subcommand "${sub}"` : 'keys needs a subcommand: generate');
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, owner: { type: 'string' }, trust: { type: 'string' }, json: { type: 'boolean' } } });
   if (!values.out) throw new UsageError('keys generate needs --out PREFIX');

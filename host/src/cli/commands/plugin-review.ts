@@ -17,6 +17,7 @@ export const reviewUsage = `  review PATH [--json] [--lock FILE]
                        remove an approval, keeping a revocation record`;
 
 export async function reviewCommand(args: string[]): Promise<number> {
+  if (args.includes('--help')) return help();
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, lock: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('plugin review takes exactly one PATH');
   const review = await reviewPlugin(positionals[0]!, { lock: values.lock });
@@ -26,6 +27,7 @@ export async function reviewCommand(args: string[]): Promise<number> {
 }
 
 export async function approveCommand(args: string[]): Promise<number> {
+  if (args.includes('--help')) return help();
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -48,6 +50,7 @@ export async function approveCommand(args: string[]): Promise<number> {
 }
 
 export async function revokeCommand(args: string[]): Promise<number> {
+  if (args.includes('--help')) return help();
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -57,6 +60,11 @@ export async function revokeCommand(args: string[]): Promise<number> {
   const r = await revokePlugin(positionals[0]!, { lock: values.lock, by: values.by, reason: values.reason });
   if (values.json) printJson(r);
   else for (const x of r.revoked) process.stdout.write(`revoked: ${x.name}@${x.version} sha256 ${x.sha256} in ${r.lock}\n`);
+  return 0;
+}
+
+function help(): number {
+  process.stdout.write(`Usage: dativo-host plugin review|approve|revoke (docs/reviewing-plugins.md)\n\n${reviewUsage}\n`);
   return 0;
 }
 
