@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import * as arrow from 'apache-arrow';
 import type { Logger } from 'pino';
 import { DataValidationError, StreamValidator, type RunRuleResult, type ValidationIssue } from '../contracts/index.js';
-import type { HostError } from '../errors/index.js';
+import { HostError } from '../errors/index.js';
+import { batchInvalid } from '../errors/plugin-output.js';
 import type { ReaderClient } from '../runtime/reader-client.js';
 import type { Batch } from '../runtime/plugin-types.js';
 import type { StateStore } from '../state/state-store.js';
@@ -98,7 +99,10 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
         try {
           v = validator.validate(input.batch);
         } catch (e) {
-          throw e instanceof DataValidationError ? located(e, input.source, input.firstLine, summary.records) : e;
+          if (e instanceof DataValidationError) throw located(e, input.source, input.firstLine, summary.records);
+          if (e instanceof HostError) throw e;
+          // Arrow data the decoder took but the validation cannot read: the plugin's batch, typed.
+          throw batchInvalid(reader.instance.plugin, batch.encoding, `its columns cannot be validated: ${String((e as Error)?.message ?? e).slice(0, 500)}`);
         }
         for (const issue of v.issues) {
           if (warned++ < 20) log.warn({ issue: where(issue, input.source, input.firstLine, summary.records) }, `row does not match the contract (${validator.quarantine ? 'quarantined' : 'kept'}: schema_validation_mode warn)`);
