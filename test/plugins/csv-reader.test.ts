@@ -170,7 +170,9 @@ describe('csv-reader: spec, check, discover', () => {
     expect(spec.version).toBe('0.1.0');
     expect(spec.encodings).toEqual(['arrow-ipc-stream']);
     expect(spec.configSchema).toMatchObject({ type: 'object', required: ['files'] });
-    expect(Object.keys(spec.configSchema.properties as object)).toEqual(['files', 'delimiter', 'has_header', 'batch_rows', 'incremental']);
+    expect(Object.keys(spec.configSchema.properties as object)).toEqual([
+      'files', 'delimiter', 'has_header', 'batch_rows', 'null_values', 'quote', 'escape', 'comment', 'skip_rows', 'compression', 'encoding', 'incremental',
+    ]);
   });
 
   it('check passes for existing files and wildcards', async () => {

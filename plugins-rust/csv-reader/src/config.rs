@@ -19,6 +19,44 @@ pub struct Config {
     pub batch_rows: usize,
     #[serde(default)]
     pub incremental: Option<Incremental>,
+    /// Values read as null (every column); the default is the empty value alone.
+    #[serde(default = "default_null_values")]
+    pub null_values: Vec<String>,
+    #[serde(default = "default_quote")]
+    pub quote: String,
+    /// Escapes a quote inside a quoted value (a doubled quote always does).
+    #[serde(default)]
+    pub escape: Option<String>,
+    /// Lines starting with this character are skipped.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Lines skipped at the top of the file, before the header.
+    #[serde(default)]
+    pub skip_rows: usize,
+    #[serde(default)]
+    pub compression: Compression,
+    #[serde(default)]
+    pub encoding: Encoding,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compression {
+    /// By extension: .gz gzip, .zst zstd, else none.
+    #[default]
+    Auto,
+    None,
+    Gzip,
+    Zstd,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Encoding {
+    #[default]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "latin1")]
+    Latin1,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +78,12 @@ pub enum Strategy {
 
 fn default_delimiter() -> String {
     ",".into()
+}
+fn default_null_values() -> Vec<String> {
+    vec![String::new()]
+}
+fn default_quote() -> String {
+    "\"".into()
 }
 fn default_true() -> bool {
     true
@@ -63,6 +107,17 @@ impl Config {
                 format!("config.delimiter must be one ASCII character, got {:?}", config.delimiter),
             ));
         }
+        for (key, value) in [("quote", Some(&config.quote)), ("escape", config.escape.as_ref()), ("comment", config.comment.as_ref())] {
+            match value {
+                Some(v) if v.len() != 1 || matches!(v.as_bytes()[0], b'\r' | b'\n') => {
+                    return Err(Error::config(
+                        "CONFIG_INVALID",
+                        format!("config.{key} must be one ASCII character other than CR and LF, got {v:?}"),
+                    ))
+                }
+                _ => {}
+            }
+        }
         if config.batch_rows == 0 {
             return Err(Error::config("CONFIG_INVALID", "config.batch_rows must be at least 1"));
         }
@@ -79,6 +134,28 @@ impl Config {
 
     pub fn delimiter_byte(&self) -> u8 {
         self.delimiter.as_bytes()[0]
+    }
+
+    pub fn quote_byte(&self) -> u8 {
+        self.quote.as_bytes()[0]
+    }
+
+    pub fn escape_byte(&self) -> Option<u8> {
+        self.escape.as_ref().map(|e| e.as_bytes()[0])
+    }
+
+    pub fn comment_byte(&self) -> Option<u8> {
+        self.comment.as_ref().map(|c| c.as_bytes()[0])
+    }
+
+    /// Whether values other than the empty one are null.
+    pub fn default_nulls(&self) -> bool {
+        self.null_values.len() == 1 && self.null_values[0].is_empty()
+    }
+
+    /// The settings the fast path decodes (the others are arrow-csv's, per file).
+    pub fn fast_path_applies(&self) -> bool {
+        self.default_nulls() && self.quote == "\"" && self.escape.is_none() && self.comment.is_none()
     }
 
     pub fn strategy(&self) -> Option<Strategy> {
@@ -99,7 +176,7 @@ pub const CONFIG_SCHEMA: &str = r#"{
   "required": ["files"],
   "properties": {
     "files": {
-      "description": "Guest paths of CSV files; the last path component may contain * wildcards (e.g. /data/*.csv), expanded in sorted order.",
+      "description": "Guest paths of CSV files (.csv, .csv.gz, .csv.zst); the last path component may contain * wildcards (e.g. /data/*.csv), expanded in sorted order.",
       "type": "array",
       "minItems": 1,
       "items": { "type": "string", "pattern": "^/" }
@@ -107,6 +184,22 @@ pub const CONFIG_SCHEMA: &str = r#"{
     "delimiter": { "type": "string", "minLength": 1, "maxLength": 1, "default": "," },
     "has_header": { "type": "boolean", "default": true },
     "batch_rows": { "type": "integer", "minimum": 1, "default": 16384 },
+    "null_values": {
+      "description": "Values read as null in every column (exact, case-sensitive). Default: the empty value alone; list it too to keep it null, e.g. [\"\", \"NA\"].",
+      "type": "array",
+      "items": { "type": "string" },
+      "default": [""]
+    },
+    "quote": { "description": "Quotes a value (which may then hold the delimiter, line ends and doubled quotes).", "type": "string", "minLength": 1, "maxLength": 1, "default": "\"" },
+    "escape": { "description": "Escapes the next character inside a quoted value, e.g. \\ (a doubled quote works too). Default: none.", "type": "string", "minLength": 1, "maxLength": 1 },
+    "comment": { "description": "Lines starting with this character are skipped (whole lines only).", "type": "string", "minLength": 1, "maxLength": 1 },
+    "skip_rows": { "description": "Lines skipped at the top of each file, before the header.", "type": "integer", "minimum": 0, "default": 0 },
+    "compression": {
+      "description": "auto: by extension (.gz gzip, .zst zstd, else none). Compressed files are read as streams.",
+      "enum": ["auto", "none", "gzip", "zstd"],
+      "default": "auto"
+    },
+    "encoding": { "description": "The files' text encoding; latin1 is ISO-8859-1. A UTF-8 BOM is skipped.", "enum": ["utf-8", "latin1"], "default": "utf-8" },
     "incremental": {
       "type": "object",
       "additionalProperties": false,

@@ -2,7 +2,8 @@
 //! (a SIMD fast path, arrow-csv for what it does not take) and emits Arrow IPC stream
 //! batches.
 //!
-//! Modules: config (the config and its JSON Schema), files (paths and wildcards),
+//! Modules: config (the config and its JSON Schema), files (paths and wildcards), source
+//! (a file's text bytes: decompression, latin1, BOM, skipped lines),
 //! schema (column types: contract, inference, Arrow), read (the extraction), fast (the
 //! fast CSV decoder read uses), positional (file reads), cursor and checkpoint
 //! (incremental reads), ipc (encoding), error. This file only binds them to the WIT
@@ -18,6 +19,7 @@ mod ipc;
 mod positional;
 mod read;
 mod schema;
+mod source;
 
 use std::cell::RefCell;
 

@@ -10,15 +10,19 @@
 //! a value arrow_cast refuses), nothing is consumed and that batch is decoded by the
 //! file's fallback arrow-csv Decoder instead. Records are independent and batches keep
 //! arrow-csv's boundaries (every `batch_rows` records), so the output is the same
-//! either way, batch for batch. The fallback decoder only sees some of the rows, so an
-//! arrow-csv error is reported as reading the whole file with one arrow-csv decoder
-//! reports it (reference_error: the rows before are read again, so the line numbers
-//! and message are unchanged). The header is skipped by csv-core, as arrow-csv skips
-//! it. Delimiters the fast path does not take (a quote, CR, LF, NUL, non-ASCII) read
-//! the file with arrow-csv alone, as before.
+//! either way, batch for batch. arrow-csv numbers records, not lines, so an error is
+//! located by reading the file again up to the failing batch, then record by record
+//! (locate_error): the message names the file line. The header is skipped by csv-core,
+//! as arrow-csv skips it. Delimiters the fast path does not take (a quote, CR, LF, NUL,
+//! non-ASCII), and the options it does not decode (null_values, quote, escape, comment:
+//! Config::fast_path_applies) read the file with arrow-csv alone. The bytes come from
+//! source.rs (decompressed, transcoded, after the BOM and skip_rows) on either path.
+//!
+//! Lines: LFs are counted as bytes are consumed; a batch's schema names the line of its
+//! first row only when its rows are consecutive lines (not across a comment, an empty
+//! line or a value spanning lines), since the host numbers the rows after it from it.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::fs::File;
 use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -37,8 +41,8 @@ use crate::error::{Error, Result};
 use crate::fast::{self, Kind, Scanner, Step};
 use crate::files;
 use crate::ipc;
-use crate::positional::PositionalReader;
 use crate::schema::{self, Column, ColumnType, TIMESTAMP_TZ};
+use crate::source;
 
 /// Read buffer per file (one positional read each time it runs dry).
 const READ_BUFFER: usize = 4 << 20;
@@ -257,10 +261,9 @@ struct FileColumn {
 
 /// How a file's batches are decoded.
 enum Decoding {
-    /// The fast path batch by batch (`header_pending` until the header is skipped),
-    /// arrow-csv (`fallback`, without the header) for the batches it hands back. Every
+    /// The fast path batch by batch, arrow-csv (`fallback`) for the batches it hands back. Every
     /// such batch starts at a record, as the decoder expects after its last batch.
-    Fast { scanner: Scanner, columns: Vec<(usize, Kind)>, header_pending: bool, fallback: Option<Decoder> },
+    Fast { scanner: Scanner, columns: Vec<(usize, Kind)>, fallback: Option<Decoder> },
     /// arrow-csv alone, one decoder for the whole file: when the fast path cannot apply
     /// (a delimiter it does not handle), and to reproduce an error's exact message.
     Arrow(Decoder),
@@ -283,7 +286,7 @@ impl Default for ReadOptions {
 /// move to the front when the free space runs low, and the buffer grows when one batch
 /// does not fit (the batch's bytes must be contiguous for the fast path).
 struct Input {
-    source: PositionalReader,
+    source: Box<dyn Read>,
     buf: Vec<u8>,
     start: usize,
     end: usize,
@@ -293,8 +296,8 @@ struct Input {
 }
 
 impl Input {
-    fn new(file: File, capacity: usize) -> Input {
-        Input { source: PositionalReader::new(file), buf: vec![0; capacity.max(1)], start: 0, end: 0, eof: false, read_time: Duration::ZERO }
+    fn new(source: Box<dyn Read>, capacity: usize) -> Input {
+        Input { source, buf: vec![0; capacity.max(1)], start: 0, end: 0, eof: false, read_time: Duration::ZERO }
     }
 
     fn data(&self) -> &[u8] {
@@ -332,20 +335,79 @@ impl Input {
 }
 
 /// Skips the first record as arrow-csv's header skip does (csv-core with arrow-csv's
-/// settings: the delimiter, double quotes, CR/LF/CRLF line ends).
-fn skip_record(input: &mut Input, delimiter: u8) -> std::io::Result<()> {
-    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+/// settings: the delimiter, quote, escape, comment, CR/LF/CRLF line ends); returns the
+/// LFs it consumed.
+fn skip_record(input: &mut Input, config: &Config) -> std::io::Result<usize> {
+    let mut reader = csv_core::ReaderBuilder::new()
+        .delimiter(config.delimiter_byte())
+        .quote(config.quote_byte())
+        .escape(config.escape_byte())
+        .comment(config.comment_byte())
+        .build();
     let mut out = vec![0u8; 4096];
     let mut ends = [0usize; 256];
+    let mut lines = 0;
     loop {
         if input.start == input.end {
             input.fill()?;
         }
         let (result, read, _, _) = reader.read_record(input.data(), &mut out, &mut ends);
+        lines += count_lf(&input.data()[..read]);
         input.consume(read);
         if matches!(result, csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End) {
-            return Ok(());
+            return Ok(lines);
         }
+    }
+}
+
+fn count_lf(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The LFs before the first record in `data`: csv-core skips CR and LF there (empty
+/// lines, the LF of a CRLF whose CR ended the record before) and comment lines.
+fn leading_lines(data: &[u8], comment: Option<u8>) -> usize {
+    let (mut at, mut lines) = (0, 0);
+    while at < data.len() {
+        match data[at] {
+            b'\n' => lines += 1,
+            b'\r' => {}
+            b if Some(b) == comment => match data[at..].iter().position(|&c| c == b'\n') {
+                Some(i) => {
+                    at += i;
+                    lines += 1;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+        at += 1;
+    }
+    lines
+}
+
+/// LFs consumed by one batch, to tell whether its rows are consecutive lines.
+#[derive(Default, Clone, Copy)]
+struct BatchLines {
+    /// Before its first record.
+    leading: usize,
+    /// In everything it consumed.
+    total: usize,
+    /// In the CR/LF run its consumed bytes end with.
+    trailing: usize,
+}
+
+impl BatchLines {
+    fn consumed(&mut self, bytes: &[u8]) {
+        self.total += count_lf(bytes);
+        let run = bytes.iter().rev().take_while(|&&b| b == b'\n' || b == b'\r').count();
+        let tail = count_lf(&bytes[bytes.len() - run..]);
+        self.trailing = if run == bytes.len() { self.trailing + tail } else { tail };
+    }
+
+    /// One LF between each two records, none inside one: row r is line first + r.
+    fn exact(&self, rows: usize) -> bool {
+        self.total.checked_sub(self.leading + self.trailing) == Some(rows.saturating_sub(1))
     }
 }
 
@@ -367,21 +429,28 @@ struct FileReader {
     parse_schema: SchemaRef,
     /// The file columns parsed (None: all).
     projection: Option<Vec<usize>>,
-    /// The file's column names (header, or the stream's names without one).
+    /// The file's column names (header, or the stream's names without one or in an empty file).
     header: Vec<String>,
     /// The file's columns as emitted: the stream's found in it (stream order), then the others.
     outputs: Vec<FileColumn>,
     columns: Vec<Column>,
     /// The file's schema (metadata: dativo.source = its path).
     schema: SchemaRef,
-    /// Lines before the first data row (1 with a header).
-    header_lines: usize,
+    /// Whether the header is still to be skipped.
+    header_pending: bool,
+    /// LFs consumed before the batch being decoded (skipped rows and header included).
+    lines_before: usize,
+    /// The line of the batch's first row, and whether its rows are consecutive lines.
+    first_line: usize,
+    exact: bool,
     /// Data rows decoded so far.
     rows_before: usize,
     /// One batch of lookahead, to know which batch is a file's last.
     peeked: Option<RecordBatch>,
     /// Batches the fast path handed to arrow-csv.
     fallback_batches: usize,
+    /// A reader re-reading the file to locate an error (see locate_error).
+    locating: bool,
 }
 
 impl FileReader {
@@ -391,10 +460,12 @@ impl FileReader {
 
     /// The file's batches carry the columns it has: a stream column it lacks is absent
     /// (the host checks every file's columns against the contract), a column the stream
-    /// does not name is passed on as text.
+    /// does not name is passed on as text. An empty file has the stream's columns, no rows.
     fn open_with(path: &str, config: &Config, columns: &[Column], options: ReadOptions) -> Result<FileReader> {
+        let stream_names = || columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
         let header: Vec<String> = if config.has_header {
-            schema::read_head(path, config, 0)?.0
+            let header = schema::read_head(path, config, 0)?.0;
+            if header.is_empty() { stream_names() } else { header }
         } else {
             let width = schema::read_head(path, config, 1)?.1.first().map_or(columns.len(), |r| r.len());
             (0..width)
@@ -440,16 +511,20 @@ impl FileReader {
         let fast_columns: Option<Vec<(usize, Kind)>> = projection.iter().map(|&i| Kind::of(fields[i].data_type()).map(|k| (i, k))).collect();
         let parse_schema = Arc::new(Schema::new(fields));
         let projection = (projection.len() != header.len()).then_some(projection);
-        let fast_ok = options.fast && !header.is_empty() && delimiter != 0 && delimiter < 0x80 && !matches!(delimiter, b'"' | b'\r' | b'\n');
+        let fast_ok = options.fast
+            && config.fast_path_applies()
+            && !header.is_empty()
+            && delimiter != 0
+            && delimiter < 0x80
+            && !matches!(delimiter, b'"' | b'\r' | b'\n');
         let decoding = match fast_columns {
-            Some(columns) if fast_ok => Decoding::Fast { scanner: Scanner::new(delimiter, header.len()), columns, header_pending: config.has_header, fallback: None },
-            _ => Decoding::Arrow(arrow_decoder(&parse_schema, projection.as_ref(), config, config.has_header)),
+            Some(columns) if fast_ok => Decoding::Fast { scanner: Scanner::new(delimiter, header.len()), columns, fallback: None },
+            _ => Decoding::Arrow(arrow_decoder(&parse_schema, projection.as_ref(), config)?),
         };
-        let file = File::open(path).map_err(|e| Error::config("FILE_NOT_FOUND", format!("{path}: cannot open: {e}")))?;
         Ok(FileReader {
             path: path.to_string(),
             config: config.clone(),
-            input: Input::new(file, options.buffer),
+            input: Input::new(source::open(path, config)?, options.buffer),
             decoding,
             parse_schema,
             projection,
@@ -457,10 +532,14 @@ impl FileReader {
             outputs,
             columns: columns.to_vec(),
             schema,
-            header_lines: usize::from(config.has_header),
+            header_pending: config.has_header,
+            lines_before: config.skip_rows,
+            first_line: 0,
+            exact: true,
             rows_before: 0,
             peeked: None,
             fallback_batches: 0,
+            locating: false,
         })
     }
 
@@ -479,14 +558,18 @@ impl FileReader {
     }
 
     fn read_batch(&mut self) -> Result<Option<RecordBatch>> {
+        if self.header_pending {
+            self.lines_before += skip_record(&mut self.input, &self.config).map_err(|e| Error::io(&self.path, e))?;
+            self.header_pending = false;
+        }
         let parsed = match self.decoding {
-            Decoding::Arrow(_) => self.decode_arrow_file()?,
+            Decoding::Arrow(_) => self.decode_arrow(false)?,
             Decoding::Fast { .. } => match self.decode_fast()? {
                 FastOutcome::Batch(parsed) => Some(parsed),
                 FastOutcome::End => None,
                 FastOutcome::Fallback => {
                     self.fallback_batches += 1;
-                    self.decode_arrow_batch()?
+                    self.decode_arrow(true)?
                 }
             },
         };
@@ -497,21 +580,18 @@ impl FileReader {
     }
 
     /// The next batch by the fast path, or Fallback (nothing consumed) when arrow-csv
-    /// must decode it.
+    /// must decode it. Its rows are consecutive lines (a batch with anything else falls back).
     fn decode_fast(&mut self) -> Result<FastOutcome> {
-        let Decoding::Fast { scanner, columns, header_pending, .. } = &mut self.decoding else {
+        let Decoding::Fast { scanner, columns, .. } = &mut self.decoding else {
             return Ok(FastOutcome::Fallback);
         };
         let input = &mut self.input;
         let io_err = |e| Error::io(&self.path, e);
-        if *header_pending {
-            skip_record(input, self.config.delimiter_byte()).map_err(io_err)?;
-            *header_pending = false;
-        }
         // No record starts with CR or LF: csv-core skips them there (empty lines, and the
         // LF of a CRLF whose CR ended the record before).
         loop {
             let skip = input.data().iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+            self.lines_before += count_lf(&input.data()[..skip]);
             input.consume(skip);
             if input.start < input.end || !input.fill().map_err(io_err)? {
                 break;
@@ -534,27 +614,42 @@ impl FileReader {
                         return Ok(FastOutcome::Fallback);
                     };
                     input.consume(len);
+                    (self.first_line, self.exact) = (self.lines_before + 1, true);
+                    self.lines_before += rows;
                     return Ok(FastOutcome::Batch((arrays, rows)));
                 }
             }
         }
     }
 
-    /// The next batch by the file's fallback decoder (made on first use, and kept: its
-    /// buffers are reused). Its line numbers count only the rows it decoded, so its
-    /// errors are reported by reference_error.
-    fn decode_arrow_batch(&mut self) -> Result<Option<Parsed>> {
-        let Decoding::Fast { fallback, .. } = &mut self.decoding else {
-            return Ok(None);
+    /// The next batch by arrow-csv: the file's one decoder, or (`fallback`) the fast
+    /// path's fallback decoder (made on first use, and kept: its buffers are reused).
+    /// arrow-csv's line numbers count records of what it decoded, so its errors are
+    /// located by locate_error.
+    fn decode_arrow(&mut self, fallback: bool) -> Result<Option<Parsed>> {
+        let decoder = match &mut self.decoding {
+            Decoding::Arrow(decoder) if !fallback => decoder,
+            Decoding::Fast { fallback: Some(decoder), .. } if fallback => decoder,
+            Decoding::Fast { fallback: slot, .. } if fallback => {
+                slot.insert(arrow_decoder(&self.parse_schema, self.projection.as_ref(), &self.config)?)
+            }
+            _ => return Ok(None),
         };
-        let decoder = fallback.get_or_insert_with(|| arrow_decoder(&self.parse_schema, self.projection.as_ref(), &self.config, false));
         let input = &mut self.input;
+        let mut lines = BatchLines::default();
+        let mut first = true;
         let outcome = loop {
             if input.start == input.end {
                 input.fill().map_err(|e| Error::io(&self.path, e))?;
             }
+            if first {
+                lines.leading = leading_lines(input.data(), self.config.comment_byte());
+                self.first_line = self.lines_before + lines.leading + 1;
+                first = false;
+            }
             match decoder.decode(input.data()) {
                 Ok(decoded) => {
+                    lines.consumed(&input.data()[..decoded]);
                     input.consume(decoded);
                     if decoded == 0 || decoder.capacity() == 0 {
                         break decoder.flush();
@@ -563,61 +658,56 @@ impl FileReader {
                 Err(e) => break Err(e),
             }
         };
+        self.lines_before += lines.total;
         match outcome {
-            Ok(Some(b)) => Ok(Some((b.columns().to_vec(), b.num_rows()))),
+            Ok(Some(b)) => {
+                self.exact = lines.exact(b.num_rows());
+                Ok(Some((b.columns().to_vec(), b.num_rows())))
+            }
             Ok(None) => Ok(None),
-            Err(e) => Err(self.reference_error(e)),
+            Err(e) => Err(self.locate_error(self.csv_error(e))),
         }
     }
 
-    /// The next batch by the file's one arrow-csv decoder.
-    fn decode_arrow_file(&mut self) -> Result<Option<Parsed>> {
-        let Decoding::Arrow(decoder) = &mut self.decoding else {
-            return Ok(None);
-        };
-        loop {
-            if self.input.start == self.input.end {
-                self.input.fill().map_err(|e| Error::io(&self.path, e))?;
-            }
-            let decoded = match decoder.decode(self.input.data()) {
-                Ok(n) => n,
-                Err(e) => return Err(self.csv_error(e)),
-            };
-            self.input.consume(decoded);
-            if decoded == 0 || decoder.capacity() == 0 {
-                break;
-            }
+    /// `error` of the batch being decoded, at the file line of its record: the file read
+    /// again by arrow-csv up to this batch, then record by record (errors end the stream,
+    /// so re-reading is an acceptable cost for an exact line). The message is the same
+    /// whichever path decoded the batch.
+    fn locate_error(&self, error: Error) -> Error {
+        if self.locating {
+            return error;
         }
-        match decoder.flush() {
-            Ok(Some(b)) => Ok(Some((b.columns().to_vec(), b.num_rows()))),
-            Ok(None) => Ok(None),
-            Err(e) => Err(self.csv_error(e)),
-        }
-    }
-
-    /// The error arrow-csv reports for the batch being decoded, as reading the file with
-    /// one arrow-csv decoder from its start reports it (with the file's line numbers):
-    /// errors end the stream, so re-reading the rows before is an acceptable cost for a
-    /// message identical to what it always was.
-    fn reference_error(&self, batch_error: ArrowError) -> Error {
         let options = ReadOptions { fast: false, buffer: READ_BUFFER };
         let mut reference = match FileReader::open_with(&self.path, &self.config, &self.columns, options) {
             Ok(r) => r,
             Err(e) => return e,
         };
-        while reference.rows_before <= self.rows_before {
-            match reference.decode_arrow_file() {
-                Ok(Some((_, rows))) => reference.rows_before += rows,
-                Ok(None) => break,
+        reference.locating = true;
+        while reference.rows_before < self.rows_before {
+            match reference.read_batch() {
+                Ok(Some(_)) => {}
+                Ok(None) => return error,
                 Err(e) => return e,
             }
         }
-        // Not reproduced (the file changed?): the batch's own error, numbered from the batch.
-        self.csv_error(batch_error)
+        reference.config.batch_rows = 1;
+        match arrow_decoder(&self.parse_schema, self.projection.as_ref(), &reference.config) {
+            Ok(decoder) => reference.decoding = Decoding::Arrow(decoder),
+            Err(e) => return e,
+        }
+        loop {
+            match reference.read_batch() {
+                Ok(Some(_)) => {}
+                // Not reproduced (the file changed?): the error as the batch reported it.
+                Ok(None) => return error,
+                Err(e) => return e,
+            }
+        }
     }
 
     /// The parsed batch as the file's columns (stream columns in stream order and types,
-    /// then the others as text), its schema naming the line of its first row.
+    /// then the others as text), its schema naming the line of its first row when its
+    /// rows are consecutive lines.
     fn to_stream_batch(&self, parsed: &[ArrayRef], rows: usize) -> Result<RecordBatch> {
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.outputs.len());
         for out in &self.outputs {
@@ -628,15 +718,12 @@ impl FileReader {
             };
             if !column.nullable && array.null_count() > 0 {
                 let row = (0..rows).find(|&r| array.is_null(r)).unwrap_or(0);
-                return Err(Error::data(
+                let what = if self.config.default_nulls() { "empty value" } else { "null value" };
+                let error = Error::data(
                     "CSV_PARSE_ERROR",
-                    format!(
-                        "{} line {}, column {:?}: empty value in a required column",
-                        self.path,
-                        self.line_of(row),
-                        column.name
-                    ),
-                ));
+                    format!("{} line {}, column {:?}: {what} in a required column", self.path, self.line_of(row), column.name),
+                );
+                return Err(if self.exact || self.locating && row == 0 { error } else { self.locate_error(error) });
             }
             let array = match column.ty {
                 ColumnType::Timestamp => {
@@ -646,23 +733,24 @@ impl FileReader {
             };
             arrays.push(array);
         }
-        let schema = ipc::with_first_line(&self.schema, self.line_of(0));
+        let schema = if self.exact { ipc::with_first_line(&self.schema, self.first_line) } else { self.schema.clone() };
         RecordBatch::try_new_with_options(schema, arrays, &RecordBatchOptions::new().with_row_count(Some(rows)))
             .map_err(|e| Error::internal("BATCH_BUILD", format!("{}: {e}", self.path)))
     }
 
-    /// The 1-based line of a row of the batch being built (records and lines agree
-    /// unless quoted values span lines).
+    /// The 1-based line of a row of the batch being built (exact when `exact`).
     fn line_of(&self, row_in_batch: usize) -> usize {
-        self.header_lines + self.rows_before + row_in_batch + 1
+        self.first_line + row_in_batch
     }
 
-    /// An arrow-csv error as CSV_PARSE_ERROR naming the file, line and column.
+    /// An arrow-csv error of the batch being decoded as CSV_PARSE_ERROR naming the file,
+    /// the line of the batch's first record (of the record, once located), the column.
     fn csv_error(&self, e: ArrowError) -> Error {
         let text = e.to_string();
+        let line = self.first_line;
         let column_name = |i: usize| self.header.get(i).map_or_else(|| format!("#{}", i + 1), |n| format!("{n:?}"));
-        // "incorrect number of fields for line N, expected E got G": N counts records from 1, header included.
-        if let (Some(line), Some(expected)) = (number_after(&text, "for line "), number_after(&text, "expected ")) {
+        // "incorrect number of fields for line N, expected E got G".
+        if let (Some(_), Some(expected)) = (number_after(&text, "for line "), number_after(&text, "expected ")) {
             let got = number_after(&text, "got ").or_else(|| number_after(&text, "got more than "));
             let detail = match got {
                 Some(g) if g < expected => format!("column {}: missing (the row has {g} fields, expected {expected})", column_name(g)),
@@ -670,18 +758,15 @@ impl FileReader {
             };
             return Error::data("CSV_PARSE_ERROR", format!("{} line {line}, {detail}", self.path));
         }
-        // "... for column C at line L ..." / "Error parsing column C at line L": L counts data rows from the header's index.
-        if let (Some(col), Some(line)) = (number_after(&text, "column "), number_after(&text, "at line ")) {
+        // "... for column C at line L ..." / "Error parsing column C at line L".
+        if let (Some(col), Some(at)) = (number_after(&text, "column "), number_after(&text, "at line ")) {
             let reason = match text.find("Error while parsing value ") {
                 Some(i) => text[i + "Error while parsing ".len()..].split(" for column").next().unwrap_or("").to_string(),
-                None => text.split_once(&format!("at line {line}: ")).map_or(text.as_str(), |(_, r)| r).to_string(),
+                None => text.split_once(&format!("at line {at}: ")).map_or(text.as_str(), |(_, r)| r).to_string(),
             };
-            return Error::data(
-                "CSV_PARSE_ERROR",
-                format!("{} line {}, column {}: cannot parse {reason}", self.path, line + 1, column_name(col)),
-            );
+            return Error::data("CSV_PARSE_ERROR", format!("{} line {line}, column {}: cannot parse {reason}", self.path, column_name(col)));
         }
-        Error::data("CSV_PARSE_ERROR", format!("{} (after line {}): {text}", self.path, self.header_lines + self.rows_before))
+        Error::data("CSV_PARSE_ERROR", format!("{} line {line}: {text}", self.path))
     }
 }
 
@@ -715,17 +800,37 @@ fn number_after(text: &str, prefix: &str) -> Option<usize> {
     digits.parse().ok()
 }
 
-/// An arrow-csv decoder of the file's columns (`header`: skip the first record).
-fn arrow_decoder(parse_schema: &SchemaRef, projection: Option<&Vec<usize>>, config: &Config, header: bool) -> Decoder {
+/// An arrow-csv decoder of the file's columns, after the header (skip_record skips it).
+fn arrow_decoder(parse_schema: &SchemaRef, projection: Option<&Vec<usize>>, config: &Config) -> Result<Decoder> {
     let mut builder = ReaderBuilder::new(parse_schema.clone())
-        .with_header(header)
+        .with_header(false)
         .with_delimiter(config.delimiter_byte())
+        .with_quote(config.quote_byte())
         .with_batch_size(config.batch_rows);
+    if let Some(escape) = config.escape_byte() {
+        builder = builder.with_escape(escape);
+    }
+    if let Some(comment) = config.comment_byte() {
+        builder = builder.with_comment(comment);
+    }
+    if !config.default_nulls() {
+        builder = builder.with_null_regex(null_regex(&config.null_values)?);
+    }
     if let Some(projection) = projection {
         builder = builder.with_projection(projection.clone());
     }
-    builder.build_decoder()
+    Ok(builder.build_decoder())
 }
+
+/// A regex matching exactly the given values (none: a regex that matches nothing).
+fn null_regex(values: &[String]) -> Result<regex::Regex> {
+    let alternatives: Vec<String> = values.iter().map(|v| regex::escape(v)).collect();
+    let pattern = if values.is_empty() { r"[^\s\S]".to_string() } else { format!("^(?:{})$", alternatives.join("|")) };
+    regex::Regex::new(&pattern).map_err(|e| Error::config("CONFIG_INVALID", format!("config.null_values: {e}")))
+}
+
+#[cfg(test)]
+mod options_tests;
 
 #[cfg(test)]
 mod tests {

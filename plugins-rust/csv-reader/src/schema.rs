@@ -1,7 +1,6 @@
 //! Column types: from a contract's JSON Schema, inferred from a sample of the file,
 //! and their Arrow and JSON Schema forms.
 
-use std::fs::File;
 use std::io::BufReader;
 
 use arrow_array::types::Date32Type;
@@ -11,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::source;
 
 /// Rows inference looks at (after the header).
 pub const SAMPLE_ROWS: usize = 1000;
@@ -131,12 +131,15 @@ pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
 
 /// The header of a file (or column_1..N without one) and up to `sample` records.
 pub fn read_head(path: &str, config: &Config, sample: usize) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
-    let file = File::open(path).map_err(|e| Error::config("FILE_NOT_FOUND", format!("{path}: cannot open: {e}")))?;
+    let text = source::open(path, config)?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(config.delimiter_byte())
+        .quote(config.quote_byte())
+        .escape(config.escape_byte())
+        .comment(config.comment_byte())
         .has_headers(config.has_header)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(64 * 1024, file));
+        .from_reader(BufReader::with_capacity(64 * 1024, text));
     let parse_err = |e: csv::Error| Error::data("CSV_PARSE_ERROR", format!("{path}: {e}"));
     let mut header: Vec<String> = if config.has_header {
         reader.headers().map_err(parse_err)?.iter().map(str::to_string).collect()
@@ -164,6 +167,9 @@ pub fn infer(path: &str, config: &Config) -> Result<Vec<Column>> {
     let mut seen: Vec<Option<ColumnType>> = vec![None; header.len()];
     for row in &rows {
         for (i, value) in row.iter().enumerate().take(header.len()) {
+            if config.null_values.iter().any(|n| n == value) {
+                continue;
+            }
             if let Some(t) = value_type(value) {
                 seen[i] = Some(match seen[i] {
                     None => t,
