@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../../errors/index.js';
 import { describeDifference } from './differences.js';
-import { DEFAULT_LOCK, readLock, signedPart, writeLock, type Approval, type Revocation } from './lock-file.js';
+import { DEFAULT_LOCK, signedPart, updateLock, type Approval, type Revocation } from './lock-file.js';
 import { reviewPlugin, type PluginReview } from './review.js';
 import { loadPrivateKey, signPayload } from './signing.js';
 
@@ -69,11 +69,12 @@ export async function approvePlugin(path: string, opts: ApproveOptions): Promise
     key_id: id,
   };
   const approval = { ...unsigned, signature: signPayload(unsigned, key) } as Approval;
-  const current = readLock(lock);
-  const replaced = current.approvals.find((a) => a.name === p.name && a.version === p.version);
   const order = (a: Approval, b: Approval) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version);
-  current.approvals = [...current.approvals.filter((a) => a !== replaced), approval].sort(order);
-  await writeLock(lock, current);
+  const replaced = await updateLock(lock, (current) => {
+    const old = current.approvals.find((a) => a.name === p.name && a.version === p.version);
+    current.approvals = [...current.approvals.filter((a) => a !== old), approval].sort(order);
+    return old;
+  });
   return { approval, review, replaced, lock };
 }
 
@@ -89,27 +90,29 @@ export async function revokePlugin(spec: string, opts: RevokeOptions = {}): Prom
   const lock = resolve(opts.lock ?? DEFAULT_LOCK);
   const at = spec.lastIndexOf('@');
   const [name, version] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
-  const current = readLock(lock);
-  const gone = current.approvals.filter((a) => a.name === name && (version === undefined || a.version === version));
-  if (gone.length === 0) {
-    throw new ConfigError('REVIEW_NOT_APPROVED', `${lock} has no approval of ${spec} (approved: ${current.approvals.map((a) => `${a.name}@${a.version}`).join(', ') || 'none'})`, {
-      details: { lock, plugin: name, version },
-    });
-  }
   const revokedAt = (opts.now ?? new Date()).toISOString();
-  const revoked: Revocation[] = gone.map((a) => ({
-    name: a.name,
-    version: a.version,
-    sha256: a.sha256,
-    revoked_at: revokedAt,
-    ...(opts.by ? { revoked_by: opts.by } : {}),
-    ...(opts.reason ? { reason: opts.reason } : {}),
-    approved_by: a.reviewer,
-    approved_at: a.approved_at,
-  }));
-  current.approvals = current.approvals.filter((a) => !gone.includes(a));
-  current.revocations.push(...revoked);
-  await writeLock(lock, current);
+  const revoked = await updateLock(lock, (current) => {
+    const gone = current.approvals.filter((a) => a.name === name && (version === undefined || a.version === version));
+    if (gone.length === 0) {
+      const approved = current.approvals.map((a) => `${a.name}@${a.version}`).join(', ') || 'none';
+      throw new ConfigError('REVIEW_NOT_APPROVED', `${lock} has no approval of ${spec} (approved: ${approved})`, {
+        details: { lock, plugin: name, version },
+      });
+    }
+    const records: Revocation[] = gone.map((a) => ({
+      name: a.name,
+      version: a.version,
+      sha256: a.sha256,
+      revoked_at: revokedAt,
+      ...(opts.by ? { revoked_by: opts.by } : {}),
+      ...(opts.reason ? { reason: opts.reason } : {}),
+      approved_by: a.reviewer,
+      approved_at: a.approved_at,
+    }));
+    current.approvals = current.approvals.filter((a) => !gone.includes(a));
+    current.revocations.push(...records);
+    return records;
+  });
   return { revoked, lock };
 }
 

@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { loadYamlFile } from '../../config/yaml-file.js';
+import { ConfigError } from '../../errors/index.js';
 import { writeAtomic } from '../../files/atomic-write.js';
 import { packageRoot } from '../../package-root.js';
 
@@ -88,3 +91,45 @@ export function signedPart(a: Approval): Record<string, unknown> {
   const { signature: _s, ...rest } = a;
   return rest;
 }
+
+/** A `<lock>.lock` file older than this is left over by a crashed writer and taken over. */
+const STALE_MS = 30_000;
+
+/**
+ * Runs one read-modify-write of the lock with `<lock>.lock` held (created exclusively),
+ * so two approvals at once do not lose one another's entry.
+ */
+export async function updateLock<T>(file: string, update: (lock: PluginLock) => T, waitMs = 10_000): Promise<T> {
+  const guard = `${file}.lock`;
+  mkdirSync(dirname(file), { recursive: true });
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      closeSync(openSync(guard, 'wx'));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = Date.now() - (statSafe(guard) ?? Date.now());
+      if (age > STALE_MS) rmSync(guard, { force: true });
+      else if (Date.now() > until) {
+        throw new ConfigError('REVIEW_LOCK_BUSY', `${guard} is held by another approve or revoke (remove it if none runs)`, { details: { file: guard } });
+      } else await sleep(50);
+    }
+  }
+  try {
+    const lock = readLock(file);
+    const result = update(lock);
+    await writeLock(file, lock);
+    return result;
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+const statSafe = (f: string): number | undefined => {
+  try {
+    return statSync(f).mtimeMs;
+  } catch {
+    return undefined;
+  }
+};
