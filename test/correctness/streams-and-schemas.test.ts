@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixture, writeManifest } from '../helpers/fixtures.js';
 import { readRows } from '../helpers/job.js';
 import { runCli } from '../helpers/run-cli.js';
 import { flightsCsv, workspace } from './workspace.js';
@@ -158,5 +159,34 @@ describe('schema conformance, per file, before any row is accepted', () => {
     expect(r.status).toBe(1);
     expect(`${r.json!.error.message}`).toContain(b);
     expect(`${r.json!.error.message}`).toMatch(/line 4/);
+  });
+});
+
+describe('JSON Lines keys against the contract', () => {
+  // The probe emits {"n": i}: against a contract naming `delay` and `carrier` only, `n` is an
+  // extra key (a key the contract names and a record lacks is null: JSON Lines is sparse).
+  const jsonJob = (extra: Record<string, unknown>) => {
+    const ws = workspace();
+    const probe = writeManifest(fixture('rust', 'probe-reader'), { name: 'json-source' });
+    ws.writeJob({ source: { plugin: probe, objects: ['airports'], config: { action: 'emit', count: 5, batch_rows: 2 } }, ...extra });
+    return ws;
+  };
+
+  it('strict: a key the contract does not name fails the run (SCHEMA_MISMATCH)', () => {
+    const ws = jsonJob({});
+    const r = run(ws.job);
+    expect(r.status).toBe(1);
+    expect(r.json!.error.code).toBe('SCHEMA_MISMATCH');
+    expect(r.json!.error.details).toMatchObject({ column: 'n', kind: 'extra' });
+  });
+
+  it('warn: dropped and reported once; the rows are committed with the contract columns only', () => {
+    const ws = jsonJob({ schema_validation_mode: 'warn' });
+    const r = run(ws.job);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json!.streams[0].schemaDifferenceCount).toBe(1);
+    const rows = readRows(ws.out);
+    expect(rows).toHaveLength(5);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['city', 'code']);
   });
 });

@@ -31,8 +31,10 @@ describe('jsonLinesToBatch', () => {
     ].join('\n');
     const b = jsonLinesToBatch(enc(text), orders);
     expect(b.numRows).toBe(3);
-    expect(b.schema.fields.map((f) => f.name)).toEqual(orders.fields.map((f) => f.name));
-    expect(b.schema.fields.map((f) => String(f.type))).toEqual(orders.arrowSchema.fields.map((f) => String(f.type)));
+    // The contract's columns, then the key it does not declare (as text) for the schema check.
+    expect(b.schema.fields.map((f) => f.name)).toEqual([...orders.fields.map((f) => f.name), 'extra']);
+    expect(b.schema.fields.map((f) => String(f.type))).toEqual([...orders.arrowSchema.fields.map((f) => String(f.type)), 'Utf8']);
+    expect([0, 1, 2].map((i) => b.getChild('extra')!.get(i))).toEqual(['1', null, null]);
     const ids = b.getChild('order_id')!.data[0]!;
     expect(Array.from(ids.values as BigInt64Array).slice(0, 3)).toEqual([1n, 2n, 3n]);
     expect(b.getChild('customer')!.toArray()).toEqual(['Zoë', 'bob', 'cy']);
@@ -51,7 +53,8 @@ describe('jsonLinesToBatch', () => {
     const back = arrow.tableFromIPC(arrow.tableToIPC(new arrow.Table(b), 'stream'));
     expect(back.schema.metadata.get('dativo.contract')).toBe(orders.parquetMetadata['dativo.contract']);
     const r = validateBatch(back.batches[0]!, orders, { mode: 'warn', stream: 'orders', rowOffset: 0 });
-    expect(r.issues.map((i) => [i.row, i.rule, i.actual])).toEqual([[2, 'minimum', 'Int64 -7']]);
+    expect(r.issues.filter((i) => i.kind !== 'extra-field').map((i) => [i.row, i.rule, i.actual])).toEqual([[2, 'minimum', 'Int64 -7']]);
+    expect(r.issues.filter((i) => i.kind === 'extra-field').map((i) => i.field)).toEqual(['extra']);
   });
 
   it('names the line of corrupt JSON', () => {

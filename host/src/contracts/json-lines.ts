@@ -6,7 +6,9 @@
  * integer -> a JSON integer (|v| <= 2^53), number -> a number, boolean -> true/false, string -> a
  * string, date -> "YYYY-MM-DD", date+timestamp -> ISO-8601 text, object/array -> any JSON value
  * (stored as JSON text). A missing key or null is a null (validateBatch then checks required
- * fields). Keys the contract does not declare are ignored. A line that is not a JSON object throws
+ * fields): JSON Lines records are sparse. Keys the contract does not declare come after its
+ * columns as text (JSON text unless a string), so the host's schema check sees them and
+ * `extra_columns` decides (pipeline/schema-conformance.ts). A line that is not a JSON object throws
  * DataValidationError naming the line; so does a value of the wrong type, unless `invalidValues`
  * is 'null': then it is null in the batch and validateBatch fails its row with rule `type`
  * (decode-failures.ts), so warn mode keeps the run going.
@@ -71,10 +73,31 @@ export function jsonLinesToBatch(bytes: Uint8Array, object: ContractObject, opts
     for (let i = 0; i < n; i++) values[i] = records[i]![f.name];
     return buildColumn(values, f, ctx);
   });
-  const schema = object.arrowSchema;
+  const { schema, extras } = withExtraKeys(object, records);
+  children.push(...extras);
   const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children }));
   if (ctx.failures) recordDecodeFailures(batch, ctx.failures);
   return batch;
+}
+
+/** The contract's schema plus a Utf8 column per key it does not declare (in first-seen order). */
+function withExtraKeys(object: ContractObject, records: Record<string, unknown>[]): { schema: arrow.Schema; extras: arrow.Data[] } {
+  const declared = new Set(object.fields.map((f) => f.name));
+  const extra: string[] = [];
+  const seen = new Set<string>();
+  for (const r of records) {
+    for (const k in r) {
+      if (!declared.has(k) && !seen.has(k)) {
+        seen.add(k);
+        extra.push(k);
+      }
+    }
+  }
+  if (extra.length === 0) return { schema: object.arrowSchema, extras: [] };
+  const text = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+  const extras = extra.map((k) => utf8Column(records.map((r) => text(r[k]))));
+  const fields = [...object.arrowSchema.fields, ...extra.map((k) => new arrow.Field(k, new arrow.Utf8(), true))];
+  return { schema: new arrow.Schema(fields, object.arrowSchema.metadata), extras };
 }
 
 function decodeUtf8(bytes: Uint8Array, stream: string): string {
