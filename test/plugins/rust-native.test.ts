@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 const WORKSPACE = join(import.meta.dirname, '..', '..', 'plugins-rust');
 
 describe('Rust crates, native tests', () => {
-  it('csv-reader and dativo-plugin-sdk pass `cargo test`', () => {
-    const r = spawnSync('cargo', ['test', '-p', 'csv-reader', '-p', 'dativo-plugin-sdk', '--features', 'dativo-plugin-sdk/arrow'], {
+  it('csv-reader, jsonl-reader and dativo-plugin-sdk pass `cargo test`', () => {
+    const r = spawnSync('cargo', ['test', '-p', 'csv-reader', '-p', 'jsonl-reader', '-p', 'dativo-plugin-sdk', '--features', 'dativo-plugin-sdk/arrow'], {
       cwd: WORKSPACE,
       encoding: 'utf8',
       maxBuffer: 64 * 2 ** 20,
