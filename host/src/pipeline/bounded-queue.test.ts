@@ -30,4 +30,14 @@ describe('BoundedQueue', () => {
     q.fail(new Error('reader broke'));
     await expect(q.shift()).rejects.toThrow('reader broke');
   });
+  it('takes nothing once the consumer closed it: a waiting or later push returns false', async () => {
+    const q = new BoundedQueue<number>(10);
+    expect(await q.push(1, 10)).toBe(true);
+    const waiting = q.push(2, 10); // no room: waits
+    q.close();
+    expect(await waiting).toBe(false);
+    expect(await q.push(3, 1)).toBe(false);
+    expect(await q.shift()).toBe(1);
+    expect(await q.shift()).toBeUndefined();
+  });
 });

@@ -15,15 +15,17 @@ export class BoundedQueue<T> {
 
   constructor(readonly maxBytes: number) {}
 
-  async push(item: T, bytes: number): Promise<void> {
+  /** Waits for room; false when the queue was closed (the consumer stopped): stop producing. */
+  async push(item: T, bytes: number): Promise<boolean> {
     while (this.#bytes > 0 && this.#bytes + bytes > this.maxBytes && !this.#closed) {
       await new Promise<void>((r) => (this.#waitingProducer = r));
     }
-    if (this.#closed) return;
+    if (this.#closed) return false;
     this.#items.push({ item, bytes });
     this.#bytes += bytes;
     this.peakBytes = Math.max(this.peakBytes, this.#bytes);
     this.#wake('consumer');
+    return true;
   }
 
   /** The next item, or undefined once the producer closed the queue and it is empty. */

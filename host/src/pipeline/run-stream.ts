@@ -78,10 +78,13 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
   if (validator.warning) log.warn(validator.warning);
   let rejectedSink: Awaited<ReturnType<RunOutput['openStream']>> | undefined;
 
-  // Producer: pulls batches from the plugin while the queue has room.
+  // Producer: pulls batches from the plugin while the queue has room, and stops reading
+  // as soon as the consumer failed (a closed queue takes nothing).
   const producer = (async () => {
     try {
-      for await (const batch of readWithReopen(plan, stream, reader, committed?.checkpoint, log)) await queue.push(batch, batch.bytes.byteLength);
+      for await (const batch of readWithReopen(plan, stream, reader, committed?.checkpoint, log)) {
+        if (!(await queue.push(batch, batch.bytes.byteLength))) break;
+      }
       queue.close();
     } catch (e) {
       queue.fail(e);
