@@ -160,6 +160,19 @@ describe('jsonl-reader through the jsonl recipe', () => {
     expect(committed(ws)).toHaveLength(15);
   });
 
+  it('a key the contract does not name is an extra column: strict refuses it, extra_columns: drop drops it', () => {
+    const ws = jsonlWorkspace();
+    ws.write('data/events.jsonl', `${lines(1, 2)}{"id":3,"kind":"x","referrer":{"site":"a"}}\n`);
+    const strict = run(ws, ['data/events.jsonl']);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/SCHEMA_MISMATCH: .*column "referrer" is not in the contract/);
+    ws.writeJob({ source_connector: 'jsonl', extra_columns: 'drop', source: { plugin: MANIFEST, objects: ['events'], files: ['data/events.jsonl'] } });
+    const dropped = runCli(['run', ws.job, '--json']);
+    expect(dropped.status, dropped.stderr).toBe(0);
+    expect(committed(ws).map((e) => e.id)).toEqual([1, 2, 3]);
+    expect(Object.keys(readRows(join(ws.out, 'events'))[0]!)).not.toContain('referrer');
+  });
+
   it('a value of the wrong type fails the run naming the file and line; nothing is committed', () => {
     const ws = jsonlWorkspace();
     ws.write('data/events.jsonl', `${lines(1, 3)}\n{"id":"four","kind":"x"}\n`);

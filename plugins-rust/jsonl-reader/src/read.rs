@@ -239,7 +239,9 @@ impl BatchLines {
 struct FileReader {
     path: String,
     config: Config,
+    /// The stream's columns, then the keys of the file's first records it does not name.
     columns: Vec<Column>,
+    stream: Vec<Column>,
     source: Box<dyn Read>,
     buf: Vec<u8>,
     start: usize,
@@ -258,20 +260,31 @@ struct FileReader {
 }
 
 impl FileReader {
-    fn open(path: &str, config: &Config, columns: &[Column]) -> Result<FileReader> {
-        let parse_schema = schema::parse_schema(columns);
+    /// The file's batches carry the stream's columns (a key a record lacks is null) and,
+    /// after them as JSON text, the keys of its first SAMPLE_ROWS records the stream does
+    /// not name, so that the host's extra_columns decides about them; a key first seen
+    /// later fails the read (arrow-json's strict mode) rather than being dropped unseen.
+    fn open(path: &str, config: &Config, stream: &[Column]) -> Result<FileReader> {
+        let mut columns = stream.to_vec();
+        for key in schema::sample_keys(path, config)? {
+            if !stream.iter().any(|c| c.name == key) {
+                columns.push(Column { name: key, ty: ColumnType::Json, nullable: true });
+            }
+        }
+        let parse_schema = schema::parse_schema(&columns);
         let fields: Vec<Field> = columns.iter().map(|c| c.ty.field(&c.name, true)).collect();
         let metadata: std::collections::HashMap<String, String> = [(ipc::SOURCE_KEY.to_string(), path.to_string())].into_iter().collect();
         Ok(FileReader {
             path: path.to_string(),
             config: config.clone(),
-            columns: columns.to_vec(),
+            stream: stream.to_vec(),
             source: source::open(path, config)?,
             buf: vec![0; READ_BUFFER],
             start: 0,
             end: 0,
             eof: false,
             decoder: decoder(parse_schema, config.batch_rows)?,
+            columns,
             schema: Arc::new(Schema::new_with_metadata(fields, metadata)),
             lines_before: 0,
             first_line: 1,
@@ -360,7 +373,7 @@ impl FileReader {
         if self.locating {
             return error;
         }
-        let mut reference = match FileReader::open(&self.path, &self.config, &self.columns) {
+        let mut reference = match FileReader::open(&self.path, &self.config, &self.stream) {
             Ok(r) => r,
             Err(e) => return e,
         };
@@ -393,12 +406,13 @@ fn reason(e: &ArrowError) -> String {
     text.strip_prefix("Json error: ").unwrap_or(&text).to_string()
 }
 
-/// arrow-json's decoder of the stream's columns: keys not in them are ignored; a scalar
+/// arrow-json's decoder of the file's columns: a key not in them is an error; a scalar
 /// in a text column is taken as its text (the host's warn mode asks for text columns).
 fn decoder(schema: SchemaRef, batch_rows: usize) -> Result<Decoder> {
     ReaderBuilder::new(schema)
         .with_batch_size(batch_rows)
         .with_coerce_primitive(true)
+        .with_strict_mode(true)
         .with_decoder_factory(Arc::new(JsonTextFactory))
         .build_decoder()
         .map_err(|e| Error::internal("DECODER", e.to_string()))

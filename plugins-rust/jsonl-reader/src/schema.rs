@@ -146,15 +146,19 @@ pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
     Ok(columns)
 }
 
-/// Columns inferred from the first SAMPLE_ROWS records of a file, keys in first-seen
-/// order; every inferred column is nullable. Objects, arrays and keys whose values differ
-/// in type (other than integer and number) are JSON text; strings stay strings.
-pub fn infer(path: &str, config: &Config) -> Result<Vec<Column>> {
+/// The keys of a file's first SAMPLE_ROWS records, in first-seen order.
+pub fn sample_keys(path: &str, config: &Config) -> Result<Vec<String>> {
+    Ok(sample(path, config)?.into_iter().map(|(k, _)| k).collect())
+}
+
+/// Each key of the first SAMPLE_ROWS records with the widest type of its values.
+fn sample(path: &str, config: &Config) -> Result<Vec<(String, Option<ColumnType>)>> {
     let reader = BufReader::with_capacity(64 * 1024, source::open(path, config)?);
     let mut seen: Vec<(String, Option<ColumnType>)> = Vec::new();
     let values = serde_json::Deserializer::from_reader(reader).into_iter::<Map<String, Value>>();
-    for (i, record) in values.take(SAMPLE_ROWS).enumerate() {
-        let record = record.map_err(|e| Error::data("JSON_PARSE_ERROR", format!("{path}: record {}: {e}", i + 1)))?;
+    for record in values.take(SAMPLE_ROWS) {
+        // A record that is not an object is the decoder's to report, with its line.
+        let Ok(record) = record else { break };
         for (key, value) in record {
             let ty = value_type(&value);
             match seen.iter_mut().find(|(k, _)| *k == key) {
@@ -163,6 +167,14 @@ pub fn infer(path: &str, config: &Config) -> Result<Vec<Column>> {
             }
         }
     }
+    Ok(seen)
+}
+
+/// Columns inferred from the first SAMPLE_ROWS records of a file, keys in first-seen
+/// order; every inferred column is nullable. Objects, arrays and keys whose values differ
+/// in type (other than integer and number) are JSON text; strings stay strings.
+pub fn infer(path: &str, config: &Config) -> Result<Vec<Column>> {
+    let seen = sample(path, config)?;
     if seen.is_empty() {
         return Err(Error::data("JSON_EMPTY", format!("{path}: no records to infer a schema from")));
     }

@@ -56,6 +56,20 @@ fn values_json_text_and_lines() {
     assert_eq!(at.value(0), 1_704_096_000_000_000);
     assert!(batches[0].column(1).is_null(1));
     assert_eq!(batches[0].schema_ref().field(2).metadata().len(), 0, "the mark stays inside the plugin");
+    // A key the stream does not name comes after its columns, as JSON text.
+    let names: Vec<&str> = batches[0].schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(names, ["id", "at", "tags", "name", "extra"]);
+    let extra = batches[0].column(4).as_string::<i32>();
+    assert!(extra.is_null(0));
+    assert_eq!(extra.value(1), "5");
+}
+
+#[test]
+fn a_key_first_seen_past_the_sample_fails_the_read() {
+    let mut text: String = (1..=schema::SAMPLE_ROWS).map(|i| format!("{{\"id\":{i}}}\n")).collect();
+    text.push_str("{\"id\":0,\"late\":true}\n");
+    let err = read(&temp("late.jsonl", text.as_bytes()), 100).unwrap_err();
+    assert!(err.contains(&format!("line {}", schema::SAMPLE_ROWS + 1)) && err.contains("late"), "{err}");
 }
 
 #[test]
