@@ -364,9 +364,10 @@ fn count_lf(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
-/// The LFs before the first record in `data`: csv-core skips CR and LF there (empty
-/// lines, the LF of a CRLF whose CR ended the record before) and comment lines.
-fn leading_lines(data: &[u8], comment: Option<u8>) -> usize {
+/// What csv-core skips before a record at the start of `data`: CR and LF (empty lines,
+/// the LF of a CRLF whose CR ended the record before) and whole comment lines. Returns
+/// (bytes, LFs among them, whether a record's first byte follows them in `data`).
+fn leading_prefix(data: &[u8], comment: Option<u8>) -> (usize, usize, bool) {
     let (mut at, mut lines) = (0, 0);
     while at < data.len() {
         match data[at] {
@@ -377,20 +378,19 @@ fn leading_lines(data: &[u8], comment: Option<u8>) -> usize {
                     at += i;
                     lines += 1;
                 }
-                None => break,
+                None => return (at, lines, false),
             },
-            _ => break,
+            _ => return (at, lines, true),
         }
         at += 1;
     }
-    lines
+    (at, lines, false)
 }
 
-/// LFs consumed by one batch, to tell whether its rows are consecutive lines.
+/// LFs consumed by one batch (from its first record on), to tell whether its rows are
+/// consecutive lines.
 #[derive(Default, Clone, Copy)]
 struct BatchLines {
-    /// Before its first record.
-    leading: usize,
     /// In everything it consumed.
     total: usize,
     /// In the CR/LF run its consumed bytes end with.
@@ -407,7 +407,7 @@ impl BatchLines {
 
     /// One LF between each two records, none inside one: row r is line first + r.
     fn exact(&self, rows: usize) -> bool {
-        self.total.checked_sub(self.leading + self.trailing) == Some(rows.saturating_sub(1))
+        self.total.checked_sub(self.trailing) == Some(rows.saturating_sub(1))
     }
 }
 
@@ -636,16 +636,25 @@ impl FileReader {
             _ => return Ok(None),
         };
         let input = &mut self.input;
+        // csv-core skips CR, LF and comment lines before a record: skipped here instead, so
+        // that the batch's first line is known however many reads they span.
+        let io_err = |e| Error::io(&self.path, e);
+        loop {
+            if input.start == input.end && !input.fill().map_err(io_err)? {
+                break;
+            }
+            let (len, lfs, at_record) = leading_prefix(input.data(), self.config.comment_byte());
+            self.lines_before += lfs;
+            input.consume(len);
+            if at_record || !input.fill().map_err(io_err)? {
+                break;
+            }
+        }
+        self.first_line = self.lines_before + 1;
         let mut lines = BatchLines::default();
-        let mut first = true;
         let outcome = loop {
             if input.start == input.end {
-                input.fill().map_err(|e| Error::io(&self.path, e))?;
-            }
-            if first {
-                lines.leading = leading_lines(input.data(), self.config.comment_byte());
-                self.first_line = self.lines_before + lines.leading + 1;
-                first = false;
+                input.fill().map_err(io_err)?;
             }
             match decoder.decode(input.data()) {
                 Ok(decoded) => {

@@ -27,8 +27,13 @@ fn columns() -> Vec<Column> {
 type ReadOut = (Vec<Option<i64>>, Vec<Option<String>>, Vec<Option<usize>>);
 
 fn read(path: &str, extra: &str, batch_rows: usize) -> std::result::Result<ReadOut, String> {
+    read_with(path, extra, batch_rows, READ_BUFFER)
+}
+
+fn read_with(path: &str, extra: &str, batch_rows: usize, buffer: usize) -> std::result::Result<ReadOut, String> {
     let config = Config::parse(&format!(r#"{{"files":["{path}"],"batch_rows":{batch_rows}{extra}}}"#)).unwrap();
-    let mut reader = FileReader::open(path, &config, &columns()).map_err(|e| e.to_string())?;
+    let options = ReadOptions { fast: true, buffer };
+    let mut reader = FileReader::open_with(path, &config, &columns(), options).map_err(|e| e.to_string())?;
     let (mut ids, mut names, mut lines) = (vec![], vec![], vec![]);
     while let Some((batch, _)) = reader.next_with_last().map_err(|e| e.to_string())? {
         ids.extend(batch.column(0).as_primitive::<Int64Type>().iter());
@@ -81,6 +86,22 @@ fn skip_rows_comments_and_lines() {
     assert_eq!(lines, [None, Some(6)]);
     let err = read(&temp("comment-bad.csv", b"# a\n# b\nid,name\n1,a\n#c\n2,b\nq,r\n"), r##","comment":"#""##, 10).unwrap_err();
     assert!(err.contains("line 7, column \"id\""), "{err}");
+}
+
+/// Comments and empty lines before a batch that span reads: the same lines and errors.
+#[test]
+fn lines_whatever_the_reads() {
+    let comment = r##","comment":"#""##;
+    let text = b"# one\n# two\nid,name\n1,a\n\n# long comment line\n\r\n2,b\n3,c\n# x\n4,d\n";
+    let path = temp("reads.csv", text);
+    let bad = temp("reads-bad.csv", &[&text[..], b"\n# y\nq,r\n"].concat());
+    let want = read(&path, comment, 1).unwrap();
+    assert_eq!(want.2, [Some(4), Some(8), Some(9), Some(11)]);
+    for buffer in [1, 2, 3, 5, 8, 13, 64] {
+        assert_eq!(read_with(&path, comment, 1, buffer).unwrap(), want, "buffer {buffer}");
+        let err = read_with(&bad, comment, 2, buffer).unwrap_err();
+        assert!(err.contains("line 14, column \"id\""), "buffer {buffer}: {err}");
+    }
 }
 
 #[test]
