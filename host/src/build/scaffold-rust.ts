@@ -84,7 +84,8 @@ use dativo_plugin_sdk::{
 };
 use serde::Deserialize;
 
-/// The config (JSON); its schema is in \`spec\`.
+/// The config (JSON); its schema is in \`spec\`. The SDK hands over the plugin's own keys
+/// only: the job's incremental block arrives as \`ReadRequest::incremental\`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
@@ -142,6 +143,10 @@ impl Reader for Plugin {
 
     fn open(request: ReadRequest) -> Result<Greetings> {
         let config: Config = config::parse(&request.config)?;
+        // The job's source.incremental (strategy, cursor_field, ...), when it has one.
+        if let Some(inc) = &request.incremental {
+            log::debug(&format!("incremental read: {} on {:?}", inc.strategy, inc.cursor_field));
+        }
         // Incremental: the checkpoint of the last run says where to resume.
         let after = match request.checkpoint.as_deref() {
             Some(cp) => serde_json::from_str::<serde_json::Value>(cp)?["last_id"].as_u64().unwrap_or(0),

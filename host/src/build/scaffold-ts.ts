@@ -39,7 +39,7 @@ const reader = (t: TsTemplateInput) => `/**
  * ${t.name}: emits \`count\` greeting records on one stream, as JSON Lines, with an
  * incremental checkpoint {"last_id": N}. Replace open() with your source.
  */
-import { defineReader, JsonLinesBatch, PluginError } from '${t.sdkImport}';
+import { defineReader, JsonLinesBatch, log, PluginError } from '${t.sdkImport}';
 
 interface Config {
   stream: string;
@@ -56,8 +56,12 @@ export const reader = defineReader<Config>({
     },
     encodings: ['json-lines'],
   },
+  // The SDK hands over the plugin's own keys only: the job's incremental block arrives
+  // as open()'s \`incremental\`. Unknown keys are refused, as the schema says.
   parseConfig(value) {
     const c = value as Partial<Config>;
+    const unknown = Object.keys(c).filter((k) => k !== 'stream' && k !== 'count');
+    if (unknown.length > 0) throw PluginError.config(\`unknown config key(s): \${unknown.join(', ')}\`);
     const count = c.count ?? 3;
     if (!Number.isInteger(count) || count < 0) throw PluginError.config('config.count must be a whole number >= 0');
     return { stream: c.stream ?? 'greetings', count };
@@ -65,7 +69,8 @@ export const reader = defineReader<Config>({
   discover(config) {
     return [{ name: config.stream, jsonSchema: { type: 'object', properties: { id: { type: 'integer' }, greeting: { type: 'string' } } }, primaryKey: ['id'], cursorFields: ['id'], supportsIncremental: true }];
   },
-  open({ config, checkpoint }) {
+  open({ config, checkpoint, incremental }) {
+    if (incremental) log.debug(\`incremental read: \${incremental.strategy} on \${incremental.cursor_field}\`);
     let next = checkpoint ? (JSON.parse(checkpoint) as { last_id: number }).last_id + 1 : 1;
     const last = config.count;
     return {

@@ -51,6 +51,7 @@ pub mod types;
 pub mod writer;
 
 pub use batch::{json_lines_rows, JsonLinesBatch};
+pub use config::Incremental;
 pub use error::{ErrorKind, PluginError, Result};
 pub use reader::{Extraction, Reader};
 pub use types::{Batch, CommitInfo, Encoding, ReadRequest, Spec, StreamDescriptor, WriteRequest};

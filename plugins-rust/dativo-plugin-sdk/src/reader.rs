@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 
 use crate::bindings::reader::exports::dativo::plugin::reader as wit_reader;
 use crate::bindings::wit;
+use crate::config::{self, Incremental};
 use crate::{Batch, ReadRequest, Result, Spec, StreamDescriptor};
 
 /// A source plugin: spec, check, discover, then one `Extraction` per stream.
@@ -50,23 +51,31 @@ impl<R: Reader> wit_reader::Guest for ReaderExport<R> {
     }
 
     fn check(config: String) -> std::result::Result<(), wit::PluginError> {
-        R::check(&config).map_err(Into::into)
+        R::check(&own_config::<R>(&config)?.0).map_err(Into::into)
     }
 
     fn discover(config: String) -> std::result::Result<Vec<wit::StreamDescriptor>, wit::PluginError> {
+        let (config, _) = own_config::<R>(&config)?;
         R::discover(&config).map(|v| v.into_iter().map(Into::into).collect()).map_err(Into::into)
     }
 }
 
 impl<R: Reader> wit_reader::GuestExtraction for ExtractionExport<R> {
     fn open(request: wit::ReadRequest) -> std::result::Result<wit_reader::Extraction, wit::PluginError> {
-        let inner = R::open(request.into()).map_err(wit::PluginError::from)?;
+        let mut request = ReadRequest::from(request);
+        (request.config, request.incremental) = own_config::<R>(&request.config)?;
+        let inner = R::open(request).map_err(wit::PluginError::from)?;
         Ok(wit_reader::Extraction::new(ExtractionExport::<R>(RefCell::new(inner))))
     }
 
     fn next(&self) -> std::result::Result<Option<wit::Batch>, wit::PluginError> {
         self.0.borrow_mut().next().map(|b| b.map(Into::into)).map_err(Into::into)
     }
+}
+
+/// The plugin's own config and the host's incremental settings (see `crate::config`).
+fn own_config<R: Reader>(config: &str) -> std::result::Result<(String, Option<Incremental>), wit::PluginError> {
+    config::split_host_keys(config, &R::spec().config_schema).map_err(Into::into)
 }
 
 /// Exports `$ty` (a type implementing `Reader`) as the plugin's `reader` interface.

@@ -57,7 +57,8 @@ impl StreamDescriptor {
 /// Everything a reader needs to extract one stream.
 #[derive(Debug, Clone)]
 pub struct ReadRequest {
-    /// The config as JSON text; `crate::config::parse` deserializes it.
+    /// The plugin's own config as JSON text (without the host's keys, see `crate::config`);
+    /// `crate::config::parse` deserializes it.
     pub config: String,
     pub stream: String,
     /// JSON Schema of the stream from the job's data contract, when it has one.
@@ -66,6 +67,8 @@ pub struct ReadRequest {
     pub checkpoint: Option<String>,
     /// Batches larger than this are refused by the host.
     pub max_batch_bytes: u64,
+    /// The job's incremental settings (`source.incremental`), when it reads incrementally.
+    pub incremental: Option<crate::config::Incremental>,
 }
 
 /// Everything a writer needs to open a sink for one stream.
@@ -152,7 +155,14 @@ impl From<wit::StreamDescriptor> for StreamDescriptor {
 
 impl From<wit::ReadRequest> for ReadRequest {
     fn from(r: wit::ReadRequest) -> Self {
-        ReadRequest { config: r.config, stream: r.stream, schema: r.schema, checkpoint: r.checkpoint, max_batch_bytes: r.max_batch_bytes }
+        ReadRequest {
+            config: r.config,
+            stream: r.stream,
+            schema: r.schema,
+            checkpoint: r.checkpoint,
+            max_batch_bytes: r.max_batch_bytes,
+            incremental: None,
+        }
     }
 }
 

@@ -11,6 +11,7 @@
  * plugin-error record (an uncaught Error would trap the component instead).
  */
 import { PluginError, toPluginError } from './errors.js';
+import { splitHostKeys, type Incremental } from './host-keys.js';
 import type { Batch, BatchEncoding, CommitInfo, PluginSpec, ReadRequest, StreamDescriptor, WriteRequest } from './types.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -39,9 +40,12 @@ export interface ExtractionImpl {
 
 /** A read request with its config parsed (and validated, when `parseConfig` is given). */
 export interface OpenRequest<C> extends Omit<ReadRequest, 'config'> {
+  /** The plugin's own config: without the host's keys unless the schema names them. */
   config: C;
   /** The config as the host sent it. */
   rawConfig: string;
+  /** The job's incremental settings (source.incremental), when it reads incrementally. */
+  incremental?: Incremental;
 }
 
 export interface ReaderDefinition<C> {
@@ -84,16 +88,29 @@ function guard<T>(fn: () => MaybePromise<T>): MaybePromise<T> {
   return result;
 }
 
-function parse<C>(text: string, parseConfig: ((value: unknown) => C) | undefined): C {
-  let value: unknown;
+function parseValue(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw PluginError.config(`config is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+function validate<C>(value: unknown, parseConfig: ((value: unknown) => C) | undefined): C {
   if (parseConfig) return parseConfig(value);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw PluginError.config('config must be a JSON object');
   return value as C;
+}
+
+/** A writer's config: the host adds no keys to it. */
+function parse<C>(text: string, parseConfig: ((value: unknown) => C) | undefined): C {
+  return validate(parseValue(text), parseConfig);
+}
+
+/** A reader's config without the host's keys, and the incremental settings (host-keys.ts). */
+function parseReaderConfig<C>(text: string, def: ReaderDefinition<C>): { config: C; incremental?: Incremental } {
+  const { own, incremental } = splitHostKeys(parseValue(text), def.spec.configSchema);
+  return { config: validate(own, def.parseConfig), incremental };
 }
 
 const asJson = (v: object | string): string => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -124,7 +141,8 @@ export function defineReader<C = Record<string, unknown>>(def: ReaderDefinition<
 
     static open(request: ReadRequest): MaybePromise<Extraction> {
       return guard(() => {
-        const opened = def.open({ ...request, config: parse(request.config, def.parseConfig), rawConfig: request.config });
+        const { config, incremental } = parseReaderConfig(request.config, def);
+        const opened = def.open({ ...request, config, rawConfig: request.config, incremental });
         return opened instanceof Promise ? opened.then((impl) => new Extraction(impl)) : new Extraction(opened);
       });
     }
@@ -138,12 +156,12 @@ export function defineReader<C = Record<string, unknown>>(def: ReaderDefinition<
     spec: (): PluginSpec => spec,
     check: (config: string): MaybePromise<void> =>
       guard(() => {
-        const parsed = parse(config, def.parseConfig); // validated even without a check hook
+        const parsed = parseReaderConfig(config, def).config; // validated even without a check hook
         return def.check?.(parsed);
       }),
     discover: (config: string): MaybePromise<StreamDescriptor[]> =>
       guard(() => {
-        const streams = def.discover(parse(config, def.parseConfig));
+        const streams = def.discover(parseReaderConfig(config, def).config);
         return streams instanceof Promise ? streams.then((s) => s.map(toStream)) : streams.map(toStream);
       }),
     Extraction,

@@ -7,6 +7,7 @@ export * from './types.js';
 export { PluginError, isPluginError, toPluginError, type ErrorOptions } from './errors.js';
 export { log, type LogFields } from './log.js';
 export { secret } from './secrets.js';
+export { HOST_KEYS, type Incremental } from './host-keys.js';
 export { JsonLinesBatch, jsonValue, type JsonLinesBatchOptions } from './jsonl.js';
 export {
   defineReader,

@@ -6,16 +6,21 @@ import { UsageError } from '../usage-error.js';
 import { parseBindings, pluginTestUsage, runPluginTest } from './plugin-test.js';
 import { approveCommand, reviewCommand, reviewUsage, revokeCommand } from './plugin-review.js';
 
+const initUsage = `  init NAME --kind reader|writer [--lang rust|ts] [--dir DIR] [--json]
+                       write a new plugin into DIR (default ./NAME, new or empty): Rust
+                       (default) over the SDK crate plugins-rust/dativo-plugin-sdk
+                       (Cargo.toml, src/lib.rs), or TypeScript over plugins-ts/sdk
+                       (src/index.ts); plugin.yaml and test-config.json either way. It
+                       passes \`plugin test\` as is and runs in a job (the job's incremental
+                       block reaches it as the read request's incremental settings).`;
+
 export const pluginHelp = `Usage: dativo-host plugin <subcommand>
 
 Subcommands:
   build DIR [--json]   build the plugin in DIR (a Rust crate or a TypeScript plugin with
                        plugin.yaml) into DIR/dist/: the component and a manifest with its
                        sha256. Unchanged plugins are not rebuilt.
-  init NAME --lang rust|ts --kind reader|writer [--dir DIR]
-                       write a new plugin crate into DIR (default ./NAME) over the Rust
-                       SDK (plugins-rust/dativo-plugin-sdk): Cargo.toml, plugin.yaml,
-                       src/lib.rs and test-config.json. It passes \`plugin test\` as is.
+${initUsage}
 ${pluginTestUsage}
 ${reviewUsage}
 `;
@@ -45,8 +50,15 @@ async function init(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { lang: { type: 'string', default: 'rust' }, kind: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      lang: { type: 'string', default: 'rust' },
+      kind: { type: 'string' },
+      dir: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
   });
+  if (values.help) return void process.stdout.write(`Usage: dativo-host plugin\n${initUsage}\n`), 0;
   if (positionals.length !== 1) throw new UsageError('plugin init takes exactly one NAME');
   if (values.lang !== 'rust' && values.lang !== 'ts') throw new UsageError(`--lang ${values.lang}: plugin init supports rust and ts`);
   if (values.kind !== 'reader' && values.kind !== 'writer') throw new UsageError('plugin init needs --kind reader or --kind writer');
