@@ -1,8 +1,8 @@
 /**
  * The Rust crates' own tests, run natively by cargo: csv-reader's fast path checked
  * against arrow-csv (values, whole files batch by batch, error messages) and the
- * plugin SDK's unit and doc tests. The wasm components they build into are tested
- * through the host by the other files here.
+ * plugin SDK's unit and doc tests, file-source's unit tests. The wasm components they
+ * build into are tested through the host by the other files here.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 const WORKSPACE = join(import.meta.dirname, '..', '..', 'plugins-rust');
 
 describe('Rust crates, native tests', () => {
-  it('csv-reader, jsonl-reader and dativo-plugin-sdk pass `cargo test`', () => {
-    const r = spawnSync('cargo', ['test', '-p', 'csv-reader', '-p', 'jsonl-reader', '-p', 'dativo-plugin-sdk', '--features', 'dativo-plugin-sdk/arrow'], {
+  it('csv-reader, jsonl-reader, file-source and dativo-plugin-sdk pass `cargo test`', () => {
+    const r = spawnSync('cargo', ['test', '-p', 'csv-reader', '-p', 'jsonl-reader', '-p', 'file-source', '-p', 'dativo-plugin-sdk', '--features', 'dativo-plugin-sdk/arrow'], {
       cwd: WORKSPACE,
       encoding: 'utf8',
       maxBuffer: 64 * 2 ** 20,

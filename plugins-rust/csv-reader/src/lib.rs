@@ -2,24 +2,25 @@
 //! (a SIMD fast path, arrow-csv for what it does not take) and emits Arrow IPC stream
 //! batches.
 //!
-//! Modules: config (the config and its JSON Schema), files (paths and wildcards), source
-//! (a file's text bytes: decompression, latin1, BOM, skipped lines),
-//! schema (column types: contract, inference, Arrow), read (the extraction), fast (the
-//! fast CSV decoder read uses), positional (file reads), cursor and checkpoint
-//! (incremental reads), ipc (encoding), error. This file only binds them to the WIT
+//! Modules: config (the config and its JSON Schema), files (the stream name; paths and
+//! wildcards are file-source's), source (a file's text bytes: latin1, BOM, skipped
+//! lines, after file-source's decompression), schema (column types: contract, inference,
+//! Arrow), read (the extraction), fast (the fast CSV decoder read uses), cursor and
+//! checkpoint (file-source's incremental reads on this plugin's column types and config).
+//! ipc (encoding) and error are file-source's. This file only binds them to the WIT
 //! contract.
 
 mod checkpoint;
 mod config;
 mod cursor;
-mod error;
 mod fast;
 mod files;
-mod ipc;
-mod positional;
 mod read;
 mod schema;
 mod source;
+
+// file-source's modules the plugin uses as they are.
+use file_source::{error, ipc};
 
 use std::cell::RefCell;
 

@@ -36,7 +36,7 @@ use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 
 use crate::checkpoint::{self, Checkpoint};
 use crate::config::{Config, Strategy};
-use crate::cursor::Cursor;
+use crate::cursor::{self, Cursor};
 use crate::error::{Error, Result};
 use crate::fast::{self, Kind, Scanner, Step};
 use crate::files;
@@ -140,7 +140,7 @@ impl Extraction {
                     Checkpoint::Cursor(v) => Some(v),
                     _ => None,
                 };
-                Mode::Cursor(Cursor::new(config.cursor_field().unwrap_or(""), &columns, start)?)
+                Mode::Cursor(cursor::new(config.cursor_field().unwrap_or(""), &columns, start)?)
             }
         };
 

@@ -2,9 +2,10 @@
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use file_source::config::{check_batch_rows, check_files, check_incremental, default_batch_rows};
+pub use file_source::config::{Compression, Incremental, Strategy};
 
-pub const DEFAULT_BATCH_ROWS: usize = 16_384;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,67 +20,24 @@ pub struct Config {
     pub incremental: Option<Incremental>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Compression {
-    /// By extension: .gz gzip, .zst zstd, else none.
-    #[default]
-    Auto,
-    None,
-    Gzip,
-    Zstd,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Incremental {
-    pub strategy: Strategy,
-    #[serde(default)]
-    pub cursor_field: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    /// Skip files already read with the same modification time.
-    FileMtime,
-    /// Only rows whose cursor_field is greater than the checkpoint's.
-    Cursor,
-}
-
-fn default_batch_rows() -> usize {
-    DEFAULT_BATCH_ROWS
-}
-
 impl Config {
     /// Parses and checks the config JSON (the host validated it against CONFIG_SCHEMA
     /// already; this repeats what a plugin cannot do without).
     pub fn parse(json: &str) -> Result<Config> {
         let config: Config = serde_json::from_str(json)
             .map_err(|e| Error::config("CONFIG_INVALID", format!("invalid config: {e}")))?;
-        if config.files.is_empty() {
-            return Err(Error::config("CONFIG_INVALID", "config.files must name at least one file"));
-        }
-        if config.batch_rows == 0 {
-            return Err(Error::config("CONFIG_INVALID", "config.batch_rows must be at least 1"));
-        }
-        if let Some(inc) = &config.incremental {
-            if inc.strategy == Strategy::Cursor && inc.cursor_field.as_deref().unwrap_or("").is_empty() {
-                return Err(Error::config(
-                    "CONFIG_INVALID",
-                    "config.incremental.cursor_field is required with strategy \"cursor\"",
-                ));
-            }
-        }
+        check_files(&config.files)?;
+        check_batch_rows(config.batch_rows)?;
+        check_incremental(config.incremental.as_ref())?;
         Ok(config)
     }
 
     pub fn strategy(&self) -> Option<Strategy> {
-        self.incremental.as_ref().map(|i| i.strategy)
+        file_source::config::strategy(self.incremental.as_ref())
     }
 
     pub fn cursor_field(&self) -> Option<&str> {
-        self.incremental.as_ref().and_then(|i| i.cursor_field.as_deref())
+        file_source::config::cursor_field(self.incremental.as_ref())
     }
 }
 

@@ -2,23 +2,24 @@
 //! files (.jsonl, .ndjson, gzip or zstd compressed) with arrow-json and emits Arrow IPC
 //! stream batches, typed by the contract or inferred.
 //!
-//! Modules: config (the config and its JSON Schema), files (paths and wildcards), source
-//! (decompression), schema (column types), json_text (object and array columns as JSON
-//! text), read (the extraction), positional (file reads), cursor and checkpoint
-//! (incremental reads), ipc (encoding), error. This file only binds them to the WIT
-//! contract. files, positional, cursor, checkpoint, ipc and error are csv-reader's.
+//! Modules: config (the config and its JSON Schema), files (the stream name), source
+//! (file-source's decompression for this config), schema (column types), json_text
+//! (object and array columns as JSON text), read (the extraction), cursor and checkpoint
+//! (file-source's incremental reads on this plugin's column types and config). Paths and
+//! wildcards, file reads, ipc (encoding) and error are file-source's, shared with
+//! csv-reader. This file only binds them to the WIT contract.
 
 mod checkpoint;
 mod config;
 mod cursor;
-mod error;
 mod files;
-mod ipc;
 mod json_text;
-mod positional;
 mod read;
 mod schema;
 mod source;
+
+// file-source's modules the plugin uses as they are.
+use file_source::{error, ipc};
 
 use std::cell::RefCell;
 

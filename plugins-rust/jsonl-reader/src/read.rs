@@ -22,7 +22,7 @@ use arrow_schema::{ArrowError, Field, Schema, SchemaRef};
 
 use crate::checkpoint::{self, Checkpoint};
 use crate::config::{Config, Strategy};
-use crate::cursor::Cursor;
+use crate::cursor::{self, Cursor};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::ipc;
@@ -112,7 +112,7 @@ impl Extraction {
                     Checkpoint::Cursor(v) => Some(v),
                     _ => None,
                 };
-                Mode::Cursor(Cursor::new(config.cursor_field().unwrap_or(""), &columns, start)?)
+                Mode::Cursor(cursor::new(config.cursor_field().unwrap_or(""), &columns, start)?)
             }
         };
         Ok(Extraction {

@@ -15,7 +15,7 @@ use crate::source;
 /// Records inference looks at.
 pub const SAMPLE_ROWS: usize = 1000;
 /// The time zone of every timestamp column the plugin produces.
-pub const TIMESTAMP_TZ: &str = "UTC";
+pub use file_source::TIMESTAMP_TZ;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
@@ -93,57 +93,29 @@ pub fn parse_schema(columns: &[Column]) -> Arc<Schema> {
 
 /// JSON Schema of one record.
 pub fn to_json_schema(columns: &[Column]) -> Value {
-    let mut properties = Map::new();
-    for c in columns {
-        properties.insert(c.name.clone(), c.ty.json_schema());
-    }
-    let required: Vec<&str> = columns.iter().filter(|c| !c.nullable).map(|c| c.name.as_str()).collect();
-    json!({"type": "object", "properties": properties, "required": required})
+    file_source::schema::to_json_schema(columns.iter().map(|c| (c.name.as_str(), c.ty.json_schema(), c.nullable)))
 }
 
 /// Columns from a contract's JSON Schema of one record, in property order.
 pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
-    let invalid = |why: String| Error::config("SCHEMA_INVALID", format!("read-request schema: {why}"));
-    let schema: Value = serde_json::from_str(text).map_err(|e| invalid(format!("not JSON: {e}")))?;
-    let properties = schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .ok_or_else(|| invalid("expected an object schema with \"properties\"".into()))?;
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut columns = Vec::with_capacity(properties.len());
-    for (name, prop) in properties {
-        let types: Vec<&str> = match prop.get("type") {
-            Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        let format = prop.get("format").and_then(Value::as_str);
-        let ty = if types.contains(&"integer") {
+    file_source::schema::from_json_schema(text, |p| {
+        let ty = if p.types.contains(&"integer") {
             ColumnType::Integer
-        } else if types.contains(&"number") {
+        } else if p.types.contains(&"number") {
             ColumnType::Number
-        } else if types.contains(&"boolean") {
+        } else if p.types.contains(&"boolean") {
             ColumnType::Boolean
-        } else if types.contains(&"object") || types.contains(&"array") || types.is_empty() {
+        } else if p.types.contains(&"object") || p.types.contains(&"array") || p.types.is_empty() {
             ColumnType::Json
         } else {
-            match format {
+            match p.format {
                 Some("date-time") => ColumnType::Timestamp,
                 Some("date") => ColumnType::Date,
                 _ => ColumnType::String,
             }
         };
-        let nullable = !required.contains(&name.as_str()) || types.contains(&"null");
-        columns.push(Column { name: name.clone(), ty, nullable });
-    }
-    if columns.is_empty() {
-        return Err(invalid("no properties".into()));
-    }
-    Ok(columns)
+        Column { name: p.name.to_string(), ty, nullable: p.nullable }
+    })
 }
 
 /// The keys of a file's first SAMPLE_ROWS records, in first-seen order.

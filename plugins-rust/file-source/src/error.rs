@@ -1,9 +1,9 @@
-//! The plugin's error type, independent of the generated WIT bindings (lib.rs converts
-//! it into the contract's plugin-error), so the modules can move into an SDK unchanged.
+//! The error type of file-source and the plugins using it, independent of the generated
+//! WIT bindings: each plugin's lib.rs converts it into the contract's plugin-error.
 
 use std::fmt;
 
-/// The contract's error kinds this plugin uses.
+/// The contract's error kinds the file plugins use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Config,
@@ -14,7 +14,7 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Error {
     pub kind: Kind,
-    /// Stable, machine-readable: FILE_NOT_FOUND, CSV_PARSE_ERROR, ...
+    /// Stable, machine-readable: FILE_NOT_FOUND, CSV_PARSE_ERROR, JSON_PARSE_ERROR, ...
     pub code: &'static str,
     pub message: String,
 }
