@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { FIXTURE_DIR, REPO, tempDir } from '../helpers/fixtures.js';
@@ -31,7 +31,10 @@ describe('plugin init + plugin test (Rust)', () => {
     expect(init.stderr).toBe('');
     expect(init.status).toBe(0);
     expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toMatch(/^\[workspace\]$/m);
-    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toContain(`path = "${join(REPO, 'plugins-rust/dativo-plugin-sdk')}"`);
+    // The SDK by a path relative to the crate (it survives a clone and a reinstall), never absolute.
+    const sdkPath = /^dativo-plugin-sdk = \{ path = "([^"]+)" \}$/m.exec(readFileSync(join(dir, 'Cargo.toml'), 'utf8'))?.[1];
+    expect(sdkPath).toMatch(/^\.\.\//);
+    expect(resolve(dir, sdkPath!)).toBe(join(REPO, 'plugins-rust/dativo-plugin-sdk'));
 
     const test = cli(['plugin', 'test', dir]);
     if (test.status !== 0) process.stderr.write(test.stderr.slice(-4000));
@@ -76,7 +79,9 @@ describe('plugin init + plugin test (TypeScript)', () => {
     const dir = join(tempDir('dativo-init-ts-'), `hello-ts-${kind}`);
     const init = cli(['plugin', 'init', `hello-ts-${kind}`, '--lang', 'ts', '--kind', kind, '--dir', dir]);
     expect(init.status).toBe(0);
-    expect(readFileSync(join(dir, 'src', 'index.ts'), 'utf8')).toContain(join(REPO, 'plugins-ts/sdk/src/index.js'));
+    const sdkImport = /from '([^']+)';/.exec(readFileSync(join(dir, 'src', 'index.ts'), 'utf8'))?.[1];
+    expect(sdkImport).toMatch(/^\.\.\//);
+    expect(resolve(dir, 'src', sdkImport!)).toBe(join(REPO, 'plugins-ts/sdk/src/index.js'));
     const test = cli(['plugin', 'test', dir]);
     if (test.status !== 0) process.stderr.write(test.stderr.slice(-4000));
     expect(test.status).toBe(0);

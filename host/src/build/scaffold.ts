@@ -51,22 +51,29 @@ export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
 
   if (opts.lang === 'ts') {
     if (!existsSync(TS_SDK_ENTRY)) throw new ConfigError('PLUGIN_INIT_UNSUPPORTED', `the TypeScript SDK is not in this installation (${TS_SDK_ENTRY})`);
-    const inside = !relative(packageRoot, dir).startsWith('..');
-    const sdkImport = (inside ? relative(join(dir, 'src'), TS_SDK_ENTRY) : TS_SDK_ENTRY).split(sep).join('/').replace(/\.ts$/, '.js');
-    return writeFiles(dir, tsTemplates({ name: opts.name, kind: opts.kind, sdkImport: sdkImport.startsWith('.') || sdkImport.startsWith('/') ? sdkImport : `./${sdkImport}` }), { path: TS_SDK_ENTRY });
+    const sdkImport = relativePath(join(dir, 'src'), TS_SDK_ENTRY).replace(/\.ts$/, '.js');
+    return writeFiles(dir, tsTemplates({ name: opts.name, kind: opts.kind, sdkImport }), { path: sdkImport });
   }
 
   let sdk: ScaffoldResult['sdk'];
   if (existsSync(join(SDK_DIR, 'Cargo.toml'))) {
-    // Relative inside this repository (the checkout can move), absolute outside it.
-    const inside = !relative(packageRoot, dir).startsWith('..');
-    const rel = relative(dir, SDK_DIR).split(sep).join('/');
-    sdk = { path: inside ? rel : SDK_DIR.split(sep).join('/') };
+    sdk = { path: relativePath(dir, SDK_DIR) };
   } else {
     sdk = { version: '0.1' };
   }
 
   return writeFiles(dir, rustTemplates({ name: opts.name, kind: opts.kind, sdk }), sdk);
+}
+
+/**
+ * The SDK as a path relative to the plugin's folder, never absolute: it survives a git
+ * clone and a reinstall of dativo-host (node_modules/dativo-host/... from a project that
+ * depends on it; ../../plugins-rust/... inside a checkout). Moving the plugin folder
+ * alone breaks it (docs/rust-plugins.md).
+ */
+function relativePath(from: string, to: string): string {
+  const rel = relative(from, to).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 function writeFiles(dir: string, files: Record<string, string>, sdk: ScaffoldResult['sdk']): ScaffoldResult {

@@ -1,0 +1,44 @@
+/**
+ * `npm pack` / `npm publish` (the prepack script): builds the built-in plugins from their
+ * sources into plugins-rust/NAME/dist/ (component + manifest with its sha256), so the
+ * package runs its connectors on a machine with Node alone, and lists them with their
+ * digests in dist/prebuilt.json. Needs the Rust toolchain of docs/rust-plugins.md.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+import { packageRoot } from '../package-root.js';
+import { buildPlugin } from './build-plugin.js';
+
+/** The plugins the registry's connectors run (connectors/*.yaml name their dist/plugin.yaml). */
+export const BUILT_IN_PLUGINS = ['csv-reader', 'jsonl-reader', 'jsonl-writer', 'rest-api-reader'];
+
+export interface PrebuiltPlugin {
+  name: string;
+  /** dist/plugin.yaml, relative to the package root. */
+  manifest: string;
+  sha256: string;
+  bytes: number;
+}
+
+export async function prebuildPlugins(log: (line: string) => void = () => {}): Promise<PrebuiltPlugin[]> {
+  const out: PrebuiltPlugin[] = [];
+  for (const name of BUILT_IN_PLUGINS) {
+    const built = await buildPlugin(join(packageRoot, 'plugins-rust', name), { log });
+    const bytes = readFileSync(built.component);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    out.push({ name, manifest: relative(packageRoot, built.manifest).split(sep).join('/'), sha256, bytes: bytes.length });
+  }
+  mkdirSync(join(packageRoot, 'dist'), { recursive: true });
+  writeFileSync(join(packageRoot, 'dist', 'prebuilt.json'), `${JSON.stringify(out, null, 2)}\n`);
+  return out;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split(sep).join('/'))) {
+  const started = Date.now();
+  for (const p of await prebuildPlugins((l) => process.stderr.write(`${l}\n`))) {
+    process.stderr.write(`prebuilt ${p.name}: ${p.manifest} sha256 ${p.sha256} (${p.bytes} bytes)\n`);
+  }
+  process.stderr.write(`prepack: plugins ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
