@@ -5,11 +5,12 @@
  * resumes from the committed checkpoint.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 
+import { inspectComponent } from '../../host/src/capabilities/review/inspect-component.js';
 import { FIXTURE_DIR, REPO, tempDir } from '../helpers/fixtures.js';
 import { readRows } from '../helpers/job.js';
 
@@ -63,13 +64,18 @@ function writeJob(dir: string, plugin: string, count: number): string {
 }
 
 describe.each(['rust', 'ts'] as const)('a scaffolded %s reader in a job', (lang) => {
-  it('runs with an incremental block and resumes from its checkpoint', () => {
+  it('runs with an incremental block and resumes from its checkpoint', async () => {
     const work = tempDir('dativo-init-job-');
     const dir = join(work, `inc-${lang}-reader`);
     expect(cli(['plugin', 'init', `inc-${lang}-reader`, '--lang', lang, '--kind', 'reader', '--dir', dir]).status).toBe(0);
     const test = cli(['plugin', 'test', dir]);
     if (test.status !== 0) process.stderr.write(test.stderr.slice(-4000));
     expect(test.status).toBe(0);
+
+    // No HTTP grant in the scaffold's manifest: the component does not even import wasi:http.
+    const { imports } = await inspectComponent(readFileSync(join(dir, 'dist', `inc-${lang}-reader.wasm`)));
+    expect(imports.filter((i) => i.startsWith('wasi:http/'))).toEqual([]);
+    expect(imports).toContain('dativo:plugin/log@0.1.0');
 
     const plugin = join(dir, 'dist', 'plugin.yaml');
     const first = cli(['run', writeJob(work, plugin, 3)]);

@@ -41,7 +41,7 @@ export async function buildPlugin(dir: string, opts: { log?: (line: string) => v
   } else if (existsSync(join(root, 'src', 'index.ts'))) {
     lang = 'ts';
     if (source.kind === 'command') throw new ConfigError('PLUGIN_BUILD_UNSUPPORTED', `${root}: TypeScript command components are not supported`);
-    ({ built } = await buildTsComponent({ entry: join(root, 'src', 'index.ts'), outFile: component, witDir, world: `${source.kind}-plugin`, log: opts.log }));
+    ({ built } = await buildTsComponent({ entry: join(root, 'src', 'index.ts'), outFile: component, witDir, world: `${source.kind}-plugin`, capabilities: source.capabilities, log: opts.log }));
   } else {
     throw new ConfigError('PLUGIN_BUILD_UNKNOWN_LANGUAGE', `${root}: no Cargo.toml (Rust) and no src/index.ts (TypeScript): nothing to build`);
   }

@@ -18,6 +18,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Plugin } from 'esbuild';
+import { packageRoot } from '../package-root.js';
 import { isRecordedBuild, recordBuild } from './build-record.js';
 
 export interface BuildTsComponentOptions {
@@ -37,6 +38,11 @@ export interface BuildTsComponentOptions {
    * another contract version.
    */
   rewriteImport?: (specifier: string) => string;
+  /**
+   * The manifest's grants: engine features a grant does not cover are left out of the
+   * component (see disabledFeatures). Without them, only fetch-event is left out.
+   */
+  capabilities?: { http: string[] };
 }
 
 export interface BuildTsComponentResult {
@@ -46,12 +52,18 @@ export interface BuildTsComponentResult {
 }
 
 /**
- * WASI features of the engine that are left out. `fetch-event` would make the
- * component export wasi:http/incoming-handler (a server), which no plugin is;
- * `http` (the fetch() global, through wasi:http/outgoing-handler) stays, and only
- * runs when the host grants it.
+ * WASI features of the engine that are left out, so that the component's imports say
+ * what the plugin may use. `fetch-event` would make the component export
+ * wasi:http/incoming-handler (a server), which no plugin is: always out. `http` (the
+ * fetch() global, wasi:http/outgoing-handler and types) is out unless the manifest grants
+ * an HTTP origin. stdio, clocks and random stay: no manifest grant covers them, and the
+ * engine uses them itself (console, Date, Math.random).
  */
-const DISABLED_FEATURES = ['fetch-event'] as const;
+export function disabledFeatures(capabilities?: { http: string[] }): string[] {
+  const out = ['fetch-event'];
+  if (capabilities && capabilities.http.length === 0) out.push('http');
+  return out;
+}
 
 const COMPONENTIZE_PKG = '@bytecodealliance/componentize-js';
 const SHIM_FILESYSTEM = '@bytecodealliance/preview2-shim/filesystem';
@@ -77,7 +89,8 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
     hash.update('\0');
   }
   hash.update(`componentize-js\0${componentizeVersion}\0`);
-  hash.update(`world\0${opts.world}\0features\0${DISABLED_FEATURES.join(',')}\0`);
+  const disabled = disabledFeatures(opts.capabilities);
+  hash.update(`world\0${opts.world}\0features\0${disabled.join(',')}\0`);
   const digest = hash.digest('hex');
 
   // Skipped only when this host recorded building outFile from these sources (build-record.ts).
@@ -96,13 +109,11 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
     await runComponentize(
       {
         componentizeUrl: pathToFileURL(join(componentizeDir, 'src', 'componentize.js')).href,
-        filesystemUrl: pathToFileURL(
-          createRequire(join(componentizeDir, 'package.json')).resolve(SHIM_FILESYSTEM),
-        ).href,
+        filesystemUrl: shimFilesystemUrl(componentizeDir),
         sourcePath,
         witPath: witDir,
         worldName: opts.world,
-        disableFeatures: [...DISABLED_FEATURES],
+        disableFeatures: disabled,
         outPath: componentPath,
       },
       log,
@@ -221,6 +232,23 @@ async function runComponentize(job: ComponentizeJob, log: (line: string) => void
     `componentize process ended (${signal ?? `exit code ${code}`}) without a result` +
       (output.length > 0 ? `:\n${output.slice(-20).join('\n')}` : ''),
   );
+}
+
+/**
+ * preview2-shim's filesystem module, whose process-global preopens the componentize child
+ * sets: the copy componentize-js's own toolchain imports (resolved from its lib/), else
+ * this package's dependency (resolved from the package root, which npm always makes
+ * reachable, wherever it puts componentize-js).
+ */
+function shimFilesystemUrl(componentizeDir: string): string {
+  for (const from of [join(componentizeDir, 'lib', 'index.js'), join(packageRoot, 'package.json')]) {
+    try {
+      return pathToFileURL(createRequire(from).resolve(SHIM_FILESYSTEM)).href;
+    } catch {
+      // not reachable from there: try the next base
+    }
+  }
+  throw new Error(`${SHIM_FILESYSTEM} is not installed (it is needed to build TypeScript plugins)`);
 }
 
 /** The directory of an installed package, found like Node's resolver would from here. */
