@@ -16,6 +16,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { defaultCacheDir } from '../files/cache-dir.js';
 import { isRecordedBuild, recordBuild, sourceDigest } from './build-record.js';
 import { assertRustWasmToolchain, RUST_WASM_TOOLCHAIN } from './toolchain.js';
 
@@ -182,6 +183,19 @@ export function cargoEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
   return env;
 }
 
+/**
+ * The cargo target dir of a standalone crate (its own [workspace], as `plugin init`
+ * writes): one folder shared by all of them, so only the first build compiles the
+ * standard library (-Zbuild-std) and the SDK's dependencies. DATIVO_CARGO_TARGET_DIR
+ * names it (default: the cache dir's cargo-target/); CARGO_TARGET_DIR, when set, wins;
+ * members of a larger workspace (plugins-rust/) keep that workspace's target/.
+ */
+export function sharedTargetDir(crateDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CARGO_TARGET_DIR) return undefined;
+  if (workspaceRoot(crateDir) !== path.resolve(crateDir)) return undefined;
+  return env.DATIVO_CARGO_TARGET_DIR ?? path.join(defaultCacheDir(), 'cargo-target');
+}
+
 interface CargoMessage {
   reason?: string;
   target?: { kind?: string[] };
@@ -198,9 +212,15 @@ async function runCargo(
   const wantedKind = kind === 'command' ? 'bin' : 'cdylib';
   log?.(`$ ${RUST_WASM_TOOLCHAIN.cargo} ${args.join(' ')}`);
 
+  const env = cargoEnv();
+  const shared = sharedTargetDir(path.dirname(manifest));
+  if (shared) {
+    env.CARGO_TARGET_DIR = shared;
+    log?.(`cargo target dir (shared by standalone plugin crates): ${shared}`);
+  }
   const child = spawn(RUST_WASM_TOOLCHAIN.cargo, args, {
     cwd: path.dirname(manifest),
-    env: cargoEnv(),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
