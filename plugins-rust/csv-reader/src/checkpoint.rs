@@ -1,6 +1,6 @@
-//! The checkpoint (file-source's checkpoint module) for this plugin's config.
+//! The checkpoint (file-source's checkpoint module) parsed for this plugin's config.
 
-pub use file_source::checkpoint::{cursor_json, files_json, Checkpoint};
+pub use file_source::checkpoint::Checkpoint;
 
 use crate::config::Config;
 use crate::error::Result;

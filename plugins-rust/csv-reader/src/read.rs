@@ -22,7 +22,7 @@
 //! first row only when its rows are consecutive lines (not across a comment, an empty
 //! line or a value spanning lines), since the host numbers the rows after it from it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,12 +34,13 @@ use arrow_csv::reader::Decoder;
 use arrow_csv::ReaderBuilder;
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 
-use crate::checkpoint::{self, Checkpoint};
-use crate::config::{Config, Strategy};
-use crate::cursor::{self, Cursor};
+use crate::checkpoint;
+use crate::config::Config;
+use crate::cursor;
 use crate::error::{Error, Result};
 use crate::fast::{self, Kind, Scanner, Step};
 use crate::files;
+use crate::incremental::{self, FileTask, Mode};
 use crate::ipc;
 use crate::schema::{self, Column, ColumnType, TIMESTAMP_TZ};
 use crate::source;
@@ -59,18 +60,6 @@ pub struct Request<'a> {
 pub struct Output {
     pub bytes: Vec<u8>,
     pub checkpoint: Option<String>,
-}
-
-enum Mode {
-    Full,
-    /// file_mtime: the files read completely so far (path -> mtime ns).
-    Files(BTreeMap<String, u128>),
-    Cursor(Cursor),
-}
-
-struct FileTask {
-    path: String,
-    mtime_ns: u128,
 }
 
 /// Time spent and work done, logged when the stream ends.
@@ -110,39 +99,9 @@ impl Extraction {
             None => schema::infer(&paths[0], &config)?,
         };
         let previous = checkpoint::parse(req.checkpoint, &config)?;
-
-        let mut tasks = Vec::with_capacity(paths.len());
-        for path in paths {
-            let mtime_ns = if config.strategy() == Some(Strategy::FileMtime) { files::mtime_ns(&path)? } else { 0 };
-            tasks.push(FileTask { path, mtime_ns });
-        }
-        let mode = match config.strategy() {
-            None => Mode::Full,
-            Some(Strategy::FileMtime) => {
-                let seen = match previous {
-                    Checkpoint::Files(seen) => seen,
-                    _ => BTreeMap::new(),
-                };
-                // Files read before with the same (or a later) mtime are skipped; files no
-                // longer matched are forgotten, so the checkpoint does not grow forever.
-                let mut kept = BTreeMap::new();
-                tasks.retain(|t| match seen.get(&t.path) {
-                    Some(&ns) if t.mtime_ns <= ns => {
-                        kept.insert(t.path.clone(), ns);
-                        false
-                    }
-                    _ => true,
-                });
-                Mode::Files(kept)
-            }
-            Some(Strategy::Cursor) => {
-                let start = match &previous {
-                    Checkpoint::Cursor(v) => Some(v),
-                    _ => None,
-                };
-                Mode::Cursor(cursor::new(config.cursor_field().unwrap_or(""), &columns, start)?)
-            }
-        };
+        let cursor_field = config.cursor_field().unwrap_or("");
+        let (tasks, mode) =
+            incremental::plan(paths, config.strategy(), previous, |start| cursor::new(cursor_field, &columns, start))?;
 
         Ok(Extraction {
             config,
@@ -196,17 +155,11 @@ impl Extraction {
     }
 
     fn emit(&mut self, batch: RecordBatch) -> Result<()> {
-        let batch = match &self.mode {
-            Mode::Cursor(cursor) => {
-                let started = Instant::now();
-                let rows = batch.num_rows();
-                let filtered = cursor.filter(batch)?;
-                self.stats.filter += started.elapsed();
-                // Rows left out: the batch's rows are no longer the file's consecutive lines.
-                if filtered.num_rows() == rows { filtered } else { ipc::without_first_line(filtered) }
-            }
-            _ => batch,
-        };
+        let started = Instant::now();
+        let batch = self.mode.filter(batch)?;
+        if let Mode::Cursor(_) = self.mode {
+            self.stats.filter += started.elapsed();
+        }
         if batch.num_rows() == 0 {
             return Ok(());
         }
@@ -214,13 +167,7 @@ impl Extraction {
         let pieces = ipc::encode_within(&batch, self.max_batch_bytes)?;
         self.stats.encode += started.elapsed();
         for (piece, bytes) in pieces {
-            let checkpoint = match &mut self.mode {
-                Mode::Cursor(cursor) => {
-                    cursor.observe(&piece);
-                    cursor.max_json().map(|max| checkpoint::cursor_json(&cursor.field, &max))
-                }
-                _ => None,
-            };
+            let checkpoint = self.mode.after_piece(&piece);
             self.stats.rows += piece.num_rows();
             self.stats.batches += 1;
             self.stats.bytes += bytes.len();
@@ -235,9 +182,7 @@ impl Extraction {
         let (task, reader) = self.current.take().expect("a current file");
         self.stats.fallback_batches += reader.fallback_batches;
         self.stats.read += reader.input.read_time;
-        if let Mode::Files(seen) = &mut self.mode {
-            seen.insert(task.path, task.mtime_ns);
-            let state = checkpoint::files_json(seen);
+        if let Some(state) = self.mode.after_file(task) {
             match self.ready.back_mut() {
                 Some(last) => last.checkpoint = Some(state),
                 None => {

@@ -1,6 +1,6 @@
 //! Which files a config names (file-source's files module) and a stream's name.
 
-pub use file_source::files::{check_readable, mtime_ns, resolve};
+pub use file_source::files::{check_readable, resolve};
 
 /// The file name without its extensions: /data/events.jsonl.gz -> events.
 pub fn stem(path: &str) -> String {

@@ -19,7 +19,7 @@ mod schema;
 mod source;
 
 // file-source's modules the plugin uses as they are.
-use file_source::{error, ipc};
+use file_source::{error, incremental, ipc};
 
 use std::cell::RefCell;
 

@@ -9,7 +9,7 @@
 //! it from it. arrow-json's errors name no line: a failing batch is located by reading
 //! the file again, record by record from that batch on (locate_error).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -20,11 +20,12 @@ use arrow_json::reader::Decoder;
 use arrow_json::ReaderBuilder;
 use arrow_schema::{ArrowError, Field, Schema, SchemaRef};
 
-use crate::checkpoint::{self, Checkpoint};
-use crate::config::{Config, Strategy};
-use crate::cursor::{self, Cursor};
+use crate::checkpoint;
+use crate::config::Config;
+use crate::cursor;
 use crate::error::{Error, Result};
 use crate::files;
+use crate::incremental::{self, FileTask, Mode};
 use crate::ipc;
 use crate::json_text::JsonTextFactory;
 use crate::schema::{self, Column, ColumnType, TIMESTAMP_TZ};
@@ -50,18 +51,6 @@ pub struct Output {
     pub checkpoint: Option<String>,
 }
 
-enum Mode {
-    Full,
-    /// file_mtime: the files read completely so far (path -> mtime ns).
-    Files(BTreeMap<String, u128>),
-    Cursor(Cursor),
-}
-
-struct FileTask {
-    path: String,
-    mtime_ns: u128,
-}
-
 pub struct Extraction {
     config: Config,
     columns: Vec<Column>,
@@ -83,38 +72,9 @@ impl Extraction {
             None => schema::infer(&paths[0], &config)?,
         };
         let previous = checkpoint::parse(req.checkpoint, &config)?;
-        let mut tasks = Vec::with_capacity(paths.len());
-        for path in paths {
-            let mtime_ns = if config.strategy() == Some(Strategy::FileMtime) { files::mtime_ns(&path)? } else { 0 };
-            tasks.push(FileTask { path, mtime_ns });
-        }
-        let mode = match config.strategy() {
-            None => Mode::Full,
-            Some(Strategy::FileMtime) => {
-                let seen = match previous {
-                    Checkpoint::Files(seen) => seen,
-                    _ => BTreeMap::new(),
-                };
-                // Files read before with the same (or a later) mtime are skipped; files no
-                // longer matched are forgotten, so the checkpoint does not grow forever.
-                let mut kept = BTreeMap::new();
-                tasks.retain(|t| match seen.get(&t.path) {
-                    Some(&ns) if t.mtime_ns <= ns => {
-                        kept.insert(t.path.clone(), ns);
-                        false
-                    }
-                    _ => true,
-                });
-                Mode::Files(kept)
-            }
-            Some(Strategy::Cursor) => {
-                let start = match &previous {
-                    Checkpoint::Cursor(v) => Some(v),
-                    _ => None,
-                };
-                Mode::Cursor(cursor::new(config.cursor_field().unwrap_or(""), &columns, start)?)
-            }
-        };
+        let cursor_field = config.cursor_field().unwrap_or("");
+        let (tasks, mode) =
+            incremental::plan(paths, config.strategy(), previous, |start| cursor::new(cursor_field, &columns, start))?;
         Ok(Extraction {
             config,
             columns,
@@ -158,25 +118,12 @@ impl Extraction {
     }
 
     fn emit(&mut self, batch: RecordBatch) -> Result<()> {
-        let batch = match &self.mode {
-            Mode::Cursor(cursor) => {
-                let rows = batch.num_rows();
-                let filtered = cursor.filter(batch)?;
-                if filtered.num_rows() == rows { filtered } else { ipc::without_first_line(filtered) }
-            }
-            _ => batch,
-        };
+        let batch = self.mode.filter(batch)?;
         if batch.num_rows() == 0 {
             return Ok(());
         }
         for (piece, bytes) in ipc::encode_within(&batch, self.max_batch_bytes)? {
-            let checkpoint = match &mut self.mode {
-                Mode::Cursor(cursor) => {
-                    cursor.observe(&piece);
-                    cursor.max_json().map(|max| checkpoint::cursor_json(&cursor.field, &max))
-                }
-                _ => None,
-            };
+            let checkpoint = self.mode.after_piece(&piece);
             self.rows += piece.num_rows();
             self.ready.push_back(Output { bytes, checkpoint });
         }
@@ -187,9 +134,7 @@ impl Extraction {
     /// batch (an empty batch when the file had no rows).
     fn finish_file(&mut self) -> Result<()> {
         let (task, reader) = self.current.take().expect("a current file");
-        if let Mode::Files(seen) = &mut self.mode {
-            seen.insert(task.path, task.mtime_ns);
-            let state = checkpoint::files_json(seen);
+        if let Some(state) = self.mode.after_file(task) {
             match self.ready.back_mut() {
                 Some(last) => last.checkpoint = Some(state),
                 None => {
