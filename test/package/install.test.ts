@@ -1,6 +1,6 @@
 /**
- * The installable package: `npm pack` (prepack builds the built-in plugins from source,
- * prepare builds dist/), then `npm install TARBALL` into an empty folder from the npm
+ * The installable package: `npm pack` (prepack builds the built-in plugins from source;
+ * dist/ is the suite's own build), then `npm install TARBALL` into an empty folder from the npm
  * cache, and the installed CLI there with Node alone on PATH (no cargo, no checkout):
  * the example job, and a TypeScript plugin from `plugin init` through `plugin test`.
  * A Rust scaffold in the installed folder builds with the machine's cargo.
@@ -32,10 +32,13 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
 let tarball = '';
 
 beforeAll(() => {
-  const packed = run('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO, timeout: 900_000 });
+  // The prepack script as `npm pack` runs it; the pack itself with --ignore-scripts, so that
+  // prepare does not rebuild dist/ (the suite's pretest built it) under the feet of other
+  // test files running the CLI from dist/ at the same time.
+  expect(run('npm', ['run', '--silent', 'prepack'], { cwd: REPO, timeout: 900_000 }).status).toBe(0);
+  const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO });
   expect(packed.status).toBe(0);
-  // npm prints the scripts' output before the JSON report.
-  const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('\n[') + 1)) as Array<{ filename: string }>;
+  const report = JSON.parse(packed.stdout) as Array<{ filename: string }>;
   tarball = join(work, report[0]!.filename);
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
