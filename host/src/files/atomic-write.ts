@@ -5,13 +5,7 @@ import { dirname } from 'node:path';
 export async function writeAtomic(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  const h = await open(tmp, 'w');
-  try {
-    await h.writeFile(text);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
+  await writeSynced(tmp, text, 'w');
   await rename(tmp, file);
   await syncDir(dirname(file));
 }
@@ -25,3 +19,14 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+
+/** Writes `text` to `file` and fsyncs it (flag 'wx': only if it does not exist). */
+export async function writeSynced(file: string, text: string, flag: 'w' | 'wx'): Promise<void> {
+  const h = await open(file, flag);
+  try {
+    await h.writeFile(text);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { syncDir, writeAtomic } from '../files/atomic-write.js';
+import { syncDir, writeAtomic, writeSynced } from '../files/atomic-write.js';
 import { TargetError } from './errors.js';
 import type { ObjectWriter, TargetStore } from './store.js';
 
@@ -95,13 +94,7 @@ export class LocalStore implements TargetStore {
     }
     await mkdir(dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
-    const h = await open(tmp, 'wx');
-    try {
-      await h.writeFile(text);
-      await h.sync();
-    } finally {
-      await h.close();
-    }
+    await writeSynced(tmp, text, 'wx');
     try {
       await link(tmp, file); // atomic: fails with EEXIST when the key exists
       await syncDir(dirname(file));
