@@ -15,7 +15,8 @@ import { acquireRunLock } from '../targets/run-lock.js';
 import type { CommitRecord, RunLock, Target } from '../targets/target.js';
 import { parquetOutput, type RunOutput } from './run-output.js';
 import { runStream, type StreamSummary } from './run-stream.js';
-import { hostPathOf } from './source-paths.js';
+import { toHostPaths } from '../errors/guest-paths.js';
+import { mountsOf } from './source-paths.js';
 import { writerPluginOutput } from './writer-plugin-output.js';
 import { planJob, type RunPlan, type StreamPlan } from './plan.js';
 import { sourceConfigKeyFor } from '../config/plugin-config.js';
@@ -100,7 +101,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       }
       const writer = await (await loadPlugin({ manifest: job.paths.targetPlugin, bindings, ...pluginOptions })).openWriter();
       closeWriter = () => writer.close();
-      output = await writerPluginOutput(writer, job.target.config, (l) => (l.startsWith('/') ? hostPathOf(l, bindings) : l));
+      output = await writerPluginOutput(writer, job.target.config, (l) => toHostPaths(l, mountsOf(bindings)));
     } else {
       const target = opts.target ?? (await createTarget(plan));
       lock = await target.lock(scope, runId);

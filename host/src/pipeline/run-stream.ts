@@ -20,7 +20,8 @@ import type { Progress } from './progress.js';
 import { backoffDelay } from './retry.js';
 import type { RunOutput } from './run-output.js';
 import { StreamConformance, type SchemaDifference } from './schema-conformance.js';
-import { hostPathOf } from './source-paths.js';
+import { toHostPaths } from '../errors/guest-paths.js';
+import { mountsOf } from './source-paths.js';
 
 export interface StreamSummary {
   stream: string;
@@ -64,7 +65,7 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
     stream: name,
     mode,
     extraColumns: job.extra_columns ?? (mode === 'strict' ? 'error' : 'drop'),
-    describeSource: (s) => hostPathOf(s, stream.bindings),
+    describeSource: (s) => toHostPaths(s, mountsOf(stream.bindings)),
     log,
   });
   const summary: StreamSummary = {

@@ -76,6 +76,8 @@ export class StreamConformance {
   readonly differences: SchemaDifference[] = [];
   total = 0;
   readonly #seen = new Map<string, Adaptation>();
+  /** The user's name of each input, worked out once (not per batch). */
+  readonly #sources = new Map<string, string>();
 
   constructor(
     private readonly object: ContractObject,
@@ -84,7 +86,11 @@ export class StreamConformance {
 
   adapt(batch: arrow.RecordBatch): Adapted {
     const named = batch.schema.metadata.get(SOURCE_KEY);
-    const source = named === undefined ? undefined : this.opts.describeSource(named);
+    let source: string | undefined;
+    if (named !== undefined) {
+      source = this.#sources.get(named);
+      if (source === undefined) this.#sources.set(named, (source = this.opts.describeSource(named)));
+    }
     const line = Number(batch.schema.metadata.get(SOURCE_LINE_KEY));
     const key = `${named ?? ''}\0${batch.schema.fields.map((f) => `${f.name}:${f.type}`).join('\0')}`;
     let a = this.#seen.get(key);

@@ -1,18 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import type { Mount } from '../errors/guest-paths.js';
 
-/**
- * A guest path a plugin reported (a file under a mount) as the user's host path, given
- * the mounts the plugin was bound to; the guest path itself when no mount holds it.
- */
-export function hostPathOf(guest: string, bindings: Record<string, string>): string {
-  const mounts = Object.keys(bindings).sort((a, b) => b.length - a.length);
-  for (const mount of mounts) {
-    const rel = posix.relative(mount, posix.normalize(guest));
-    if (rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel))) return join(bindings[mount]!, rel);
-  }
-  return guest;
-}
+/** A plugin's bindings (guest path -> host folder) as the mounts toHostPaths rewrites. */
+export const mountsOf = (bindings: Record<string, string>): Mount[] => Object.entries(bindings).map(([guest, host]) => ({ guest, host }));
 
 /** The files a stream's patterns name now (`*` in the last component), sorted per pattern. */
 export function matchFiles(patterns: string[]): string[] {
