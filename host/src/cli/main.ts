@@ -15,6 +15,7 @@ Commands:
   plugin test DIR  build a plugin and run its lifecycle in the sandbox
   plugin review PATH | approve PATH | revoke NAME   security review of a plugin
   keys generate    an Ed25519 key pair for signing approvals
+  state show|reset JOB   the job's incremental state (reset: --yes, audited)
 
 Run \`dativo-host <command> --help\` for a command's options.
 Exit codes: 0 success, 1 the work failed, 2 usage or configuration error.
@@ -42,6 +43,10 @@ const commands: Record<string, () => Promise<Command>> = {
   plugin: async () => {
     const m = await import('./commands/plugin.js');
     return { run: m.pluginCommand, help: m.pluginHelp };
+  },
+  state: async () => {
+    const m = await import('./commands/state.js');
+    return { run: m.stateCommand, help: m.stateHelp };
   },
   keys: async () => {
     const m = await import('./commands/keys.js');

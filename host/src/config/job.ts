@@ -133,7 +133,30 @@ export const jobSchema = z
       .strict()
       .default({ manager: 'none' }),
     policy: policy.optional(),
-    state: z.object({ backend: z.literal('file').default('file'), path: z.string().optional() }).strict().default({ backend: 'file' }),
+    /**
+     * Where incremental state lives (docs/jobs.md, State): file (default for a local target;
+     * `path` is its folder), target (the commit manifests; default for s3), postgres.
+     */
+    state: z
+      .object({
+        backend: z.enum(['file', 'target', 'postgres']).optional(),
+        path: z.string().optional(),
+        postgres: z
+          .object({
+            host: z.string().default('127.0.0.1'),
+            port: z.number().int().min(1).max(65535).default(5432),
+            database: z.string(),
+            user: z.string(),
+            /** The name of the password in the job's secret manager (secrets:). */
+            password_secret: z.string().optional(),
+            table: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/).default('dativo_state'),
+            ssl: z.boolean().default(false),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
     /** Bytes of batches waiting between reader and writer. */
     // A few reader batches: enough to keep reader and writer busy at once; more only costs memory.
     queue_max_bytes: z.number().int().positive().default(8 * 2 ** 20),

@@ -8,7 +8,8 @@ import { loadPlugin } from '../runtime/load-plugin.js';
 import type { ReaderClient } from '../runtime/reader-client.js';
 import { createSecretManager } from '../secrets/create-secret-manager.js';
 import type { SecretManager } from '../secrets/secret-manager.js';
-import { FileStateStore, type StateStore } from '../state/state-store.js';
+import { createStateStore } from '../state/create-state-store.js';
+import type { StateStore } from '../state/state-store.js';
 import { LocalStore } from '../targets/local-store.js';
 import { LocalTarget } from '../targets/local-target.js';
 import { acquireRunLock } from '../targets/run-lock.js';
@@ -54,6 +55,8 @@ export interface RunSummary {
   recovered: string[];
   /** What the user should know about the job as written (e.g. each run reloads all rows). */
   notes: string[];
+  /** The state backend, and the streams whose state this run took from the file store (from where). */
+  state: { backend: string; migrated: Record<string, string> };
 }
 
 /** Sortable and unique: 20261125T091500Z-a1b2c3. */
@@ -74,15 +77,18 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
   const scope = { tenant: job.tenant_id, job: job.name };
   const runId = newRunId();
   const log = (opts.logger ?? createLogger()).child({ tenant: job.tenant_id, job: job.name, run: runId });
-  const state = opts.state ?? new FileStateStore(job.paths.stateDir);
   for (const note of plan.notes) log.warn({ note }, note);
+  const secrets = opts.secrets ?? createSecretManager(job.secrets, job.file, opts.env);
+  const target = job.paths.targetPlugin ? undefined : (opts.target ?? (await createTarget(plan)));
+  const ownState = opts.state ? undefined : await createStateStore(job, { target, secrets, log, newRunId });
+  const state: StateStore = opts.state ?? ownState!;
 
   const saveCheckpoints = async (record: CommitRecord) => {
+    if (state.savedByCommit) return; // state.backend target: the manifest holds them
     for (const [stream, checkpoint] of Object.entries(record.checkpoints)) {
       await state.put(record.tenant, record.job, stream, { checkpoint, runId: record.runId, updatedAt: new Date().toISOString() });
     }
   };
-  const secrets = opts.secrets ?? createSecretManager(job.secrets, job.file, opts.env);
   const pluginOptions = { policy: job.capabilityPolicy, secrets, env: opts.env, logger: log, cacheDir: opts.cacheDir };
 
   // Output: a writer plugin, or the built-in Parquet writer on a target (finishing any
@@ -92,18 +98,18 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
   let lock: RunLock | undefined;
   let closeWriter = async () => {};
   try {
-    if (job.paths.targetPlugin) {
+    if (!target) {
+      // A writer plugin (job.paths.targetPlugin).
       lock = await acquireRunLock(new LocalStore(job.paths.stateDir), scope, runId);
       const bindings: Record<string, string> = {};
       if (job.paths.localTarget) {
         await mkdir(job.paths.localTarget, { recursive: true });
         bindings['/out'] = job.paths.localTarget;
       }
-      const writer = await (await loadPlugin({ manifest: job.paths.targetPlugin, bindings, ...pluginOptions })).openWriter();
+      const writer = await (await loadPlugin({ manifest: job.paths.targetPlugin!, bindings, ...pluginOptions })).openWriter();
       closeWriter = () => writer.close();
       output = await writerPluginOutput(writer, job.target.config, (l) => toHostPaths(l, mountsOf(bindings)));
     } else {
-      const target = opts.target ?? (await createTarget(plan));
       lock = await target.lock(scope, runId);
       recovered = await target.recover(scope, saveCheckpoints);
       for (const r of recovered) log.warn({ recoveredRun: r.runId }, `finished the commit of interrupted run ${r.runId}`);
@@ -112,6 +118,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
   } catch (e) {
     await closeWriter();
     await lock?.release();
+    await ownState?.close();
     throw e;
   }
 
@@ -150,6 +157,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       streams: streams.map((s) => ({ ...s, files: files.filter((f) => f.stream === s.stream || f.stream === `_rejected/${s.stream}`) })),
       recovered: recovered.map((r) => r.runId),
       notes: plan.notes,
+      state: { backend: ownState?.backend ?? 'custom', migrated: Object.fromEntries(ownState?.migrated ?? []) },
     };
     log.info({ records: summary.records, files: files.length, durationMs: Math.round(summary.durationMs) }, 'run committed');
     return summary;
@@ -161,6 +169,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
     for (const r of readers) await r.close();
     await closeWriter();
     await lock.release();
+    await ownState?.close();
   }
 }
 
@@ -168,7 +177,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
 export const configKeyOf = (plan: RunPlan, s: StreamPlan) =>
   sourceConfigKeyFor({ jobConfig: plan.job.source.config, recipe: plan.source.recipe, filesKey: s.filesKey });
 
-export async function createTarget(plan: RunPlan): Promise<Target> {
+export async function createTarget(plan: Pick<RunPlan, 'job'>): Promise<Target> {
   const { job } = plan;
   if (job.paths.localTarget) return new LocalTarget(job.paths.localTarget);
   const conn = job.target.connection;

@@ -83,7 +83,8 @@ export class CommittedTarget implements Target {
           checkName('stream name', stream, STREAM_ID);
           for (const name of await target.store.list(stream)) if (RUN_FOLDER.test(name) && name !== `run_id=${runId}`) retired.push(`${stream}/${name}`);
         }
-        const committed: CommitRecord = { ...record, retired, committedAt: new Date().toISOString() };
+        const seq = 1 + Math.max(0, ...(await target.records(scope)).map((r) => r.seq ?? 0));
+        const committed: CommitRecord = { ...record, retired, seq, committedAt: new Date().toISOString() };
         // Round-trips through the same check recover applies: a record it would refuse is never written.
         parseCommitRecord(JSON.stringify(committed), 'the new commit manifest', runId);
         await target.store.write(`_dativo/pending/${runId}.json`, JSON.stringify(committed, null, 2));
@@ -117,6 +118,19 @@ export class CommittedTarget implements Target {
   /** Finished commit manifests, oldest first. */
   commits(): Promise<CommitRecord[]> {
     return this.#records('commits');
+  }
+
+  /**
+   * The job's commits past their commit point (finished, and pending ones recover will
+   * finish), oldest first: by seq, then (manifests written before seq) by time.
+   */
+  async records(scope: RunScope): Promise<CommitRecord[]> {
+    checkScope(scope);
+    const ours = [...(await this.#records('commits')), ...(await this.#records('pending'))]
+      .filter((r) => r.tenant === scope.tenant && r.job === scope.job);
+    const byRun = new Map(ours.map((r) => [r.runId, r])); // a pending copy of a finished one
+    const key = (r: CommitRecord) => `${String(r.seq ?? 0).padStart(12, '0')} ${r.committedAt ?? r.startedAt} ${r.runId}`;
+    return [...byRun.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
   async #records(folder: 'pending' | 'commits'): Promise<CommitRecord[]> {

@@ -16,6 +16,8 @@ const recordSchema = z.object({
   checkpoints: z.record(z.string().regex(STREAM_ID), z.string()),
   replaced: z.array(z.string().regex(STREAM_ID)).optional(),
   retired: z.array(z.string().regex(RETIRED)).optional(),
+  seq: z.number().int().positive().optional(),
+  stateReset: z.array(z.string().regex(STREAM_ID)).optional(),
 });
 
 /** Parses a manifest named `<runId>.json`; refuses one whose paths leave the layout. */

@@ -26,6 +26,13 @@ export interface CommitRecord {
   replaced?: string[];
   /** The run folders (`<stream>/run_id=<run>`) this commit retires, fixed at its commit point. */
   retired?: string[];
+  /**
+   * The job's commits in order (1, 2, ...), given under the run lock at the commit point:
+   * state.backend target reads the latest checkpoint by it, not by clocks of many machines.
+   */
+  seq?: number;
+  /** Streams whose state `dativo-host state reset` forgot (a commit with no files). */
+  stateReset?: string[];
 }
 
 /** The job a run belongs to: locks, staging and recovery are per tenant and job. */
