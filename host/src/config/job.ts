@@ -160,6 +160,11 @@ export const jobSchema = z
     /** Bytes of batches waiting between reader and writer. */
     // A few reader batches: enough to keep reader and writer busy at once; more only costs memory.
     queue_max_bytes: z.number().int().positive().default(8 * 2 ** 20),
+    /**
+     * Streams read at once, each with its own reader (default: the cores, at most the
+     * streams). The run's queue_max_bytes is shared by the streams running at once.
+     */
+    max_parallel_streams: z.number().int().min(1).max(64).optional(),
     retries: z.object({ max_attempts: z.number().int().min(1).default(4), base_delay_ms: z.number().int().positive().default(500) }).strict().default({ max_attempts: 4, base_delay_ms: 500 }),
   })
   .strict();

@@ -15,6 +15,11 @@ export class BoundedQueue<T> {
 
   constructor(readonly maxBytes: number) {}
 
+  /** Bytes waiting now. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   /** Waits for room; false when the queue was closed (the consumer stopped): stop producing. */
   async push(item: T, bytes: number): Promise<boolean> {
     while (this.#bytes > 0 && this.#bytes + bytes > this.maxBytes && !this.#closed) {

@@ -3,6 +3,9 @@ export interface Progress {
   stream: string;
   records: number;
   bytes: number;
+  batches: number;
+  /** Bytes waiting in the stream's queue after this batch was taken. */
+  queueBytes: number;
   elapsedMs: number;
 }
 

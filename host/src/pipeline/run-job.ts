@@ -23,6 +23,9 @@ import { planJob, type RunPlan, type StreamPlan } from './plan.js';
 import { sourceConfigKeyFor } from '../config/plugin-config.js';
 import type { Progress } from './progress.js';
 import { withRetry } from './retry.js';
+import { queueBytesPerStream, runParallel, streamParallelism } from './parallel-streams.js';
+import { countRetry, observeRun, type RunObservation } from '../observability/run-observation.js';
+import type { RunMetrics } from '../observability/metrics.js';
 
 export type { StreamSummary } from './run-stream.js';
 
@@ -39,6 +42,8 @@ export interface RunOptions {
   target?: Target;
   cacheDir?: string;
   onProgress?: (p: Progress) => void;
+  /** Where the run's metrics go (see docs/operations.md); none are kept without it. */
+  metrics?: RunMetrics;
 }
 
 export interface RunSummary {
@@ -65,18 +70,22 @@ export const newRunId = (): string => `${new Date().toISOString().replace(/[-:]/
 /**
  * Runs a job: for each stream, its own reader -> bytes-bounded queue -> schema check and
  * contract validation -> Parquet writer -> staged files; then one atomic commit of every
- * stream -> state checkpoints (only after the commit). One run of a job at a time (a
- * lock on the target). Throws a typed HostError when the job fails; nothing of a failed
- * run is visible.
+ * stream -> state checkpoints (only after the commit). Streams run side by side, up to
+ * max_parallel_streams (parallel-streams.ts). One run of a job at a time (a lock on the
+ * target). Throws a typed HostError when the job fails; nothing of a failed run is visible.
  */
-export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {}): Promise<RunSummary> {
+export function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {}): Promise<RunSummary> {
+  return observeRun(opts.metrics, (obs) => runObserved(jobOrPlan, opts, obs));
+}
+
+async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: RunObservation): Promise<RunSummary> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const plan = typeof jobOrPlan === 'string' ? planJob(jobOrPlan, { env: opts.env, registry: opts.registry }) : jobOrPlan;
   const { job } = plan;
   const scope = { tenant: job.tenant_id, job: job.name };
   const runId = newRunId();
-  const log = (opts.logger ?? createLogger()).child({ tenant: job.tenant_id, job: job.name, run: runId });
+  const log = (opts.logger ?? createLogger()).child({ tenant: job.tenant_id, job: job.name, run: runId, ...obs.begin(job.tenant_id, job.name, runId) });
   for (const note of plan.notes) log.warn({ note }, note);
   const secrets = opts.secrets ?? createSecretManager(job.secrets, job.file, opts.env);
   const target = job.paths.targetPlugin ? undefined : (opts.target ?? (await createTarget(plan)));
@@ -124,17 +133,33 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
 
   const readers: ReaderClient[] = [];
   try {
-    log.info({ output: output.description, streams: plan.streams.map((s) => s.name) }, 'run started');
-    const streams: StreamSummary[] = [];
-    for (const s of plan.streams) {
+    const parallel = streamParallelism(job.max_parallel_streams, plan.streams.length);
+    const queueMaxBytes = queueBytesPerStream(job.queue_max_bytes, parallel);
+    const pluginNames = new Map<string, string>();
+    log.info({ output: output.description, streams: plan.streams.map((s) => s.name), parallelStreams: parallel }, 'run started');
+    const streams: StreamSummary[] = await runParallel(plan.streams, parallel, async (s, signal) => {
       // Each stream its own reader, bound to its own files only.
-      const plugin = await loadPlugin({ manifest: plan.source.plugin, bindings: s.bindings, ...pluginOptions });
-      const reader = await withRetry(() => plugin.openReader(), retryOpts(plan, log, 'instantiate'));
-      reader.configKeyOf = configKeyOf(plan, s);
-      readers.push(reader);
-      await withRetry(() => reader.check(s.config), retryOpts(plan, log, 'check'));
-      streams.push(await runStream({ plan, stream: s, reader, output, state, log: log.child({ stream: s.name }), onProgress: opts.onProgress }));
-    }
+      const slog = log.child({ stream: s.name });
+      const plugin = await loadPlugin({ manifest: plan.source.plugin, bindings: s.bindings, ...pluginOptions, logger: slog });
+      pluginNames.set(s.name, plugin.manifest.name);
+      return obs.stream(s.name, plugin.manifest.name, async () => {
+        const reader = await withRetry(() => plugin.openReader(), retryOpts(plan, slog, 'instantiate'));
+        readers.push(reader);
+        // Another stream failed: this reader stops now, even in the middle of a call.
+        const stop = () => void reader.close();
+        signal.addEventListener('abort', stop, { once: true });
+        signal.throwIfAborted();
+        reader.configKeyOf = configKeyOf(plan, s);
+        await withRetry(() => reader.check(s.config), retryOpts(plan, slog, 'check'));
+        const onProgress = (p: Progress) => {
+          opts.onProgress?.(p);
+          obs.metrics?.progress(obs.labels(s.name, plugin.manifest.name), p);
+        };
+        const summary = await runStream({ plan, stream: s, reader, output, state, log: slog, onProgress, queueMaxBytes, signal });
+        signal.removeEventListener('abort', stop);
+        return summary;
+      });
+    });
     const record: CommitRecord = {
       runId,
       tenant: job.tenant_id,
@@ -144,7 +169,7 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       checkpoints: Object.fromEntries(streams.flatMap((s) => (s.checkpoint === undefined ? [] : [[s.stream, s.checkpoint]]))),
       replaced: plan.streams.filter((s) => s.disposition === 'replace').flatMap((s) => [s.name, `_rejected/${s.name}`]),
     };
-    const files = await output.commit(record, saveCheckpoints);
+    const files = await obs.commit(() => output.commit(record, saveCheckpoints));
     const summary: RunSummary = {
       status: 'succeeded',
       runId,
@@ -159,6 +184,9 @@ export async function runJob(jobOrPlan: string | RunPlan, opts: RunOptions = {})
       notes: plan.notes,
       state: { backend: ownState?.backend ?? 'custom', migrated: Object.fromEntries(ownState?.migrated ?? []) },
     };
+    for (const s of summary.streams) {
+      obs.metrics?.streamDone(obs.labels(s.stream, pluginNames.get(s.stream)), { invalidRecords: s.invalidRecords, bytesWritten: s.files.reduce((n, f) => n + f.bytes, 0) });
+    }
     log.info({ records: summary.records, files: files.length, durationMs: Math.round(summary.durationMs) }, 'run committed');
     return summary;
   } catch (e) {
@@ -191,6 +219,8 @@ export async function createTarget(plan: Pick<RunPlan, 'job'>): Promise<Target> 
 const retryOpts = (plan: RunPlan, log: Logger, what: string) => ({
   maxAttempts: plan.job.retries.max_attempts,
   baseDelayMs: plan.job.retries.base_delay_ms,
-  onRetry: (attempt: number, delayMs: number, error: unknown) =>
-    log.warn({ attempt, delayMs: Math.round(delayMs), code: (error as HostError).code, err: error }, `${what} failed, retrying`),
+  onRetry: (attempt: number, delayMs: number, error: unknown) => {
+    countRetry(what);
+    log.warn({ attempt, delayMs: Math.round(delayMs), code: (error as HostError).code, err: error }, `${what} failed, retrying`);
+  },
 });

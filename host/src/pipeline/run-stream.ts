@@ -22,6 +22,7 @@ import type { RunOutput } from './run-output.js';
 import { StreamConformance, type SchemaDifference } from './schema-conformance.js';
 import { toHostPaths } from '../errors/guest-paths.js';
 import { mountsOf } from './source-paths.js';
+import { countRetry } from '../observability/run-observation.js';
 
 export interface StreamSummary {
   stream: string;
@@ -51,15 +52,19 @@ export interface StreamContext {
   state: StateStore;
   log: Logger;
   onProgress?: (p: Progress) => void;
+  /** This stream's share of the run's queue budget (default: the job's queue_max_bytes). */
+  queueMaxBytes?: number;
+  /** Fires when the run failed elsewhere (another stream): this one stops reading. */
+  signal?: AbortSignal;
 }
 
-export async function runStream({ plan, stream, reader, output, state, log, onProgress }: StreamContext): Promise<StreamSummary> {
+export async function runStream({ plan, stream, reader, output, state, log, onProgress, queueMaxBytes, signal }: StreamContext): Promise<StreamSummary> {
   const { job } = plan;
   const { name, object } = stream;
   const started = performance.now();
   const committed = await state.get(job.tenant_id, job.name, name);
   const writer = await output.openStream(name, object);
-  const queue = new BoundedQueue<Batch>(job.queue_max_bytes);
+  const queue = new BoundedQueue<Batch>(queueMaxBytes ?? job.queue_max_bytes);
   const mode = job.schema_validation_mode;
   const conformance = new StreamConformance(object, {
     stream: name,
@@ -92,8 +97,11 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
     }
   })();
 
-  // Consumer: checks, validates and writes, in order.
+  // Consumer: checks, validates and writes, in order; a failure elsewhere in the run ends it.
+  const stop = () => queue.fail(signal?.reason);
+  signal?.addEventListener('abort', stop, { once: true });
   try {
+    signal?.throwIfAborted();
     let warned = 0;
     for (let batch = await queue.shift(); batch; batch = await queue.shift()) {
       const decoded = [...decodeBatch(batch, object, mode)];
@@ -123,12 +131,13 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
       summary.batches++;
       summary.bytesIn += batch.bytes.byteLength;
       if (batch.checkpoint !== undefined) summary.checkpoint = batch.checkpoint;
-      onProgress?.({ stream: name, records: summary.records, bytes: summary.bytesIn, elapsedMs: performance.now() - started });
+      onProgress?.({ stream: name, records: summary.records, bytes: summary.bytesIn, batches: summary.batches, queueBytes: queue.bytes, elapsedMs: performance.now() - started });
     }
   } catch (e) {
     queue.close();
     throw e;
   } finally {
+    signal?.removeEventListener('abort', stop);
     await producer;
   }
   summary.files = [...(await writer.finish()), ...((await rejectedSink?.finish()) ?? [])];
@@ -210,6 +219,7 @@ async function* readWithReopen(plan: RunPlan, stream: StreamPlan, reader: Reader
       if (!err.retryable || sinceCheckpoint > 0 || attempt >= plan.job.retries.max_attempts) throw e;
       const delay = backoffDelay(attempt, err, { baseDelayMs: plan.job.retries.base_delay_ms });
       log.warn({ attempt, delayMs: Math.round(delay), code: err.code, checkpoint: checkpoint ?? null }, 'read failed, reopening at the last checkpoint');
+      countRetry('read');
       await new Promise((r) => setTimeout(r, delay));
     }
   }

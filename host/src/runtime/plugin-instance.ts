@@ -12,6 +12,7 @@ import { compileCoreModules, glueCodeCache, storeGlueCodeCache } from './compone
 import type { CallFailure, CallOp, WorkerInit, WorkerMessage } from './protocol.js';
 import { defaultWorkerPool, stopWorker, WORKER_STOP_MS, type WorkerPool } from './worker-pool.js';
 import { releaseBlockedFifoOpens } from '../capabilities/filesystem/release-fifos.js';
+import { pluginObserver, type PluginObserver } from '../observability/run-observation.js';
 
 export interface InstanceOptions {
   plugin: string;
@@ -55,12 +56,15 @@ export class PluginInstance {
   #dead: HostError | undefined;
   #lineBuffers = { stdout: '', stderr: '' };
   #stopping: Promise<boolean> | undefined;
+  /** Metrics and spans of the run and stream this instance was started for. */
+  #observer: PluginObserver;
 
   private constructor(worker: Worker, opts: InstanceOptions) {
     this.plugin = opts.plugin;
     this.#worker = worker;
     this.#opts = opts;
     this.#log = opts.logger.child({ plugin: opts.plugin });
+    this.#observer = pluginObserver(opts.plugin);
   }
 
   static async start(opts: InstanceOptions): Promise<PluginInstance> {
@@ -133,6 +137,7 @@ export class PluginInstance {
       }
       case 'denial': {
         this.denials.push(m.denial);
+        this.#observer.denial(m.denial.capability);
         const { plugin: _plugin, ...fields } = m.denial; // the child logger already names the plugin
         audit(this.#log, 'capability.denied', { code: 'CAPABILITY_DENIED', ...fields });
         return;
@@ -221,8 +226,10 @@ export class PluginInstance {
         });
         this.#worker.postMessage({ type: 'call', id, op, args }, transfer);
       });
+    const ended = this.#observer.call(op);
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
+    result.then(() => ended(), (e: unknown) => ended(e ?? 'failed'));
     return result;
   }
 
