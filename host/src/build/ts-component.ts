@@ -40,9 +40,17 @@ export interface BuildTsComponentOptions {
   rewriteImport?: (specifier: string) => string;
   /**
    * The manifest's grants: engine features a grant does not cover are left out of the
-   * component (see disabledFeatures). Without them, only fetch-event is left out.
+   * component (see disabledFeatures), and a writer granted a folder is built against the
+   * world that imports wasi:filesystem (see worldFor). Without them, only fetch-event is
+   * left out and the world is used as given.
    */
-  capabilities?: { http: string[] };
+  capabilities?: TsCapabilities;
+}
+
+/** The manifest grants a TypeScript build looks at. */
+export interface TsCapabilities {
+  http: string[];
+  filesystem?: readonly unknown[];
 }
 
 export interface BuildTsComponentResult {
@@ -56,13 +64,30 @@ export interface BuildTsComponentResult {
  * what the plugin may use. `fetch-event` would make the component export
  * wasi:http/incoming-handler (a server), which no plugin is: always out. `http` (the
  * fetch() global, wasi:http/outgoing-handler and types) is out unless the manifest grants
- * an HTTP origin. stdio, clocks and random stay: no manifest grant covers them, and the
- * engine uses them itself (console, Date, Math.random).
+ * an HTTP origin. stdio, clocks and random stay: no manifest grant covers them, the host
+ * gives them to every instance (stdout and stderr to the log, inside the output budget),
+ * and left out they do not refuse but break quietly. Measured with componentize-js 0.23:
+ * without `clocks`, `Date.now()` returns the build's time (wizer's snapshot) in every run
+ * and `setTimeout` (the SDK's HTTP retry wait) traps; without `random`, `Math.random()`
+ * and `crypto.getRandomValues` return the same numbers in every run; without `stdio`,
+ * `console.*` output vanishes. `stdio` is also what imports wasi:filesystem into a
+ * component whose world does not: the sandbox refuses every call of it when the manifest
+ * grants no folder (`plugin review` reports the unused import).
  */
-export function disabledFeatures(capabilities?: { http: string[] }): string[] {
+export function disabledFeatures(capabilities?: TsCapabilities): string[] {
   const out = ['fetch-event'];
   if (capabilities && capabilities.http.length === 0) out.push('http');
   return out;
+}
+
+/**
+ * The world a TypeScript plugin builds against: a writer granted a folder gets
+ * `file-writer-plugin` (the writer world plus wasi:filesystem, which JavaScript can only
+ * import when its world does); every other plugin the world it asked for.
+ */
+export function worldFor(world: string, capabilities?: TsCapabilities): string {
+  if (world === 'writer-plugin' && (capabilities?.filesystem?.length ?? 0) > 0) return 'file-writer-plugin';
+  return world;
 }
 
 const COMPONENTIZE_PKG = '@bytecodealliance/componentize-js';
@@ -73,6 +98,7 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
   const entry = resolve(opts.entry);
   const outFile = resolve(opts.outFile);
   const witDir = resolve(opts.witDir);
+  const world = worldFor(opts.world, opts.capabilities);
 
   const js = await bundle(entry, opts.rewriteImport);
   const componentizeDir = findPackageDir(COMPONENTIZE_PKG);
@@ -90,7 +116,7 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
   }
   hash.update(`componentize-js\0${componentizeVersion}\0`);
   const disabled = disabledFeatures(opts.capabilities);
-  hash.update(`world\0${opts.world}\0features\0${disabled.join(',')}\0`);
+  hash.update(`world\0${world}\0features\0${disabled.join(',')}\0`);
   const digest = hash.digest('hex');
 
   // Skipped only when this host recorded building outFile from these sources (build-record.ts).
@@ -104,7 +130,7 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
     const sourcePath = join(work, 'plugin.js');
     const componentPath = join(work, 'component.wasm');
     await writeFile(sourcePath, js);
-    log(`ts-component: componentize ${entry} (world ${opts.world}, componentize-js ${componentizeVersion})`);
+    log(`ts-component: componentize ${entry} (world ${world}, componentize-js ${componentizeVersion})`);
     const started = Date.now();
     await runComponentize(
       {
@@ -112,7 +138,7 @@ export async function buildTsComponent(opts: BuildTsComponentOptions): Promise<B
         filesystemUrl: shimFilesystemUrl(componentizeDir),
         sourcePath,
         witPath: witDir,
-        worldName: opts.world,
+        worldName: world,
         disableFeatures: disabled,
         outPath: componentPath,
       },

@@ -17,7 +17,7 @@ _setPreopens({ '/': '/' });
 const { generateGuestTypes } = await import('@bytecodealliance/jco-transpile');
 
 await rm(outDir, { recursive: true, force: true });
-for (const worldName of ['reader-plugin', 'writer-plugin']) {
+for (const worldName of ['reader-plugin', 'writer-plugin', 'file-writer-plugin']) {
   const files = await generateGuestTypes(witDir, { worldName, guest: true });
   for (const [name, bytes] of Object.entries(files)) {
     const path = join(outDir, name);
