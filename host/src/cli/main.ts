@@ -16,6 +16,7 @@ Commands:
   plugin review PATH | approve PATH | revoke NAME   security review of a plugin
   keys generate    an Ed25519 key pair for signing approvals
   state show|reset JOB   the job's incremental state (reset: --yes, audited)
+  engines install ENGINE PKG   a Singer tap or Airbyte source from PyPI into a managed venv
 
 Run \`dativo-host <command> --help\` for a command's options.
 Exit codes: 0 success, 1 the work failed, 2 usage or configuration error.
@@ -51,6 +52,10 @@ const commands: Record<string, () => Promise<Command>> = {
   keys: async () => {
     const m = await import('./commands/keys.js');
     return { run: m.keysCommand, help: m.keysHelp };
+  },
+  engines: async () => {
+    const m = await import('./commands/engines.js');
+    return { run: m.enginesCommand, help: m.enginesHelp };
   },
 };
 

@@ -91,6 +91,8 @@ export const jobSchema = z
         files: z.array(z.string()).optional(),
         config: z.record(z.string(), z.unknown()).default({}),
         incremental: incremental.optional(),
+        /** A singer or airbyte source's command, variables and limits (host/src/engines/engine-config.ts). */
+        engine_config: z.record(z.string(), z.unknown()).optional(),
       })
       .strict(),
     target: z

@@ -11,7 +11,8 @@ export const recipeSchema = z
     name: z.string(),
     type: z.string(),
     description: z.string().optional(),
-    engine: z.enum(['wasm', 'builtin']),
+    /** wasm: a plugin in the sandbox; builtin: inside the host; singer, airbyte: a subprocess (host/src/engines/). */
+    engine: z.enum(['wasm', 'builtin', 'singer', 'airbyte']),
     /** The reader or writer plugin's manifest (built: its dist/plugin.yaml), relative to the recipe. */
     plugin: z.string().optional(),
     /** Guest folder at which the job's `source.files` are mounted (read-only). */

@@ -17,11 +17,17 @@ const refusal = (type: string, role: 'source' | 'target'): ConfigError => {
 };
 
 describe('the shipped connector registry', () => {
-  it('every source connector has a recipe naming a reader plugin that exists in the repo', () => {
+  it('every source connector has a recipe on an engine the registry allows; a wasm one names a reader plugin in the repo', () => {
     const sources = Object.entries(registry.connectors).filter(([, c]) => c.roles.includes('source'));
-    expect(sources.map(([type]) => type).sort()).toEqual(['csv', 'jsonl', 'rest_api']);
-    for (const [type] of sources) {
+    expect(sources.map(([type]) => type)).toEqual(expect.arrayContaining(['airbyte', 'csv', 'jsonl', 'rest_api', 'singer']));
+    for (const [type, entry] of sources) {
       const recipe = loadRecipe(join(packageRoot, 'connectors', `${type}.yaml`));
+      expect(entry.engines_supported, type).toContain(recipe.engine);
+      if (recipe.engine !== 'wasm') {
+        // Subprocess engines run outside the sandbox: never in the cloud environment.
+        expect(entry.allowed_in_cloud, type).toBe(false);
+        continue;
+      }
       expect(recipe.pluginPath, type).toBeDefined();
       // dist/plugin.yaml is built; the plugin's crate next to dist/ is in the repository.
       expect(existsSync(join(dirname(dirname(recipe.pluginPath!)), 'Cargo.toml')), type).toBe(true);

@@ -12,7 +12,7 @@ const connectorSchema = z
      * each with what to tell a job that asks for it: refused at planning, not at run time.
      */
     unavailable: z.object({ source: z.string().optional(), target: z.string().optional() }).strict().default({}),
-    engines_supported: z.array(z.enum(['wasm', 'builtin'])).min(1),
+    engines_supported: z.array(z.enum(['wasm', 'builtin', 'singer', 'airbyte'])).min(1),
     supports_incremental: z.boolean().default(false),
     incremental_strategies: z.array(z.enum(['cursor', 'file_mtime'])).default([]),
     incremental_strategy_default: z.enum(['cursor', 'file_mtime', 'full_refresh']).default('full_refresh'),

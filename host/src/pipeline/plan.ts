@@ -9,6 +9,8 @@ import { ConfigError } from '../errors/index.js';
 import { packageRoot } from '../package-root.js';
 import { SCOPE_NAME } from '../targets/keys.js';
 import { planStreams, type StreamPlan } from './plan-streams.js';
+import { planSourceEngine } from '../engines/plan-engine.js';
+import type { EngineSource } from '../engines/engine-config.js';
 
 export type { StreamPlan } from './plan-streams.js';
 
@@ -20,8 +22,10 @@ export interface RunPlan {
   source: {
     connector: ConnectorEntry;
     recipe?: Recipe;
-    /** The reader plugin's manifest. */
+    /** The reader plugin's manifest ('' when a subprocess engine reads the source). */
     plugin: string;
+    /** Set when the source runs on a subprocess engine (singer, airbyte) instead of a plugin. */
+    engine?: EngineSource;
     /** The first stream's bindings and config (what check, spec and plugin test use). */
     bindings: Record<string, string>;
     config: Record<string, unknown>;
@@ -73,16 +77,17 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
   const targetRecipePath = job.paths.targetRecipe ?? defaultRecipe(job.target_connector);
   const targetRecipe = targetRecipePath ? loadRecipe(targetRecipePath) : undefined;
 
-  const plugin = job.paths.sourcePlugin ?? recipe?.pluginPath;
-  if (!plugin) fail('source.plugin', `no reader plugin: set source.plugin, or a recipe for "${job.source_connector}" that names one`);
-  if (!existsSync(plugin!)) {
+  const notes: string[] = [];
+  const engine = planSourceEngine(job, src, recipe, notes, fail);
+  const plugin = engine ? '' : (job.paths.sourcePlugin ?? recipe?.pluginPath);
+  if (!engine && !plugin) fail('source.plugin', `no reader plugin: set source.plugin, or a recipe for "${job.source_connector}" that names one`);
+  if (!engine && !existsSync(plugin!)) {
     fail('source.plugin', `plugin manifest ${plugin} does not exist (build the plugin first: dativo-host plugin build ${dirname(dirname(plugin!))})`, 'PLUGIN_NOT_BUILT');
   }
 
   if (!existsSync(job.paths.asset)) fail('asset_path', `contract ${job.paths.asset} does not exist`, 'CONTRACT_NOT_FOUND');
   const contract: DataContract = loadContract(job.paths.asset);
   if (!SCOPE_NAME.test(job.name)) fail('job_name', `"${job.name}" (from the file name) cannot name a job's folders: set job_name (letters, digits, ".", "_", "-")`);
-  const notes: string[] = [];
   if (!incremental) notes.push('no incremental block: each run reads the whole source again (append adds every row again; set source.incremental, or write_disposition: replace)');
   const streams = planStreams(job, contract, recipe, fail);
   for (const col of job.target.partitioning) {
@@ -109,7 +114,7 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
     job,
     contract,
     streams,
-    source: { connector: src, recipe, plugin: plugin!, bindings: first.bindings, config: first.config },
+    source: { connector: src, recipe, plugin: plugin!, engine, bindings: first.bindings, config: first.config },
     target: { connector: tgt, recipe: targetRecipe },
     notes,
   };

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ConfigError, type HostError } from '../errors/index.js';
 import { createLogger } from '../logging/logger.js';
 import { loadPlugin } from '../runtime/load-plugin.js';
-import type { ReaderClient } from '../runtime/reader-client.js';
+import { loadSource, type SourceReader } from '../engines/source-reader.js';
 import { createSecretManager } from '../secrets/create-secret-manager.js';
 import type { SecretManager } from '../secrets/secret-manager.js';
 import { createStateStore } from '../state/create-state-store.js';
@@ -131,7 +131,7 @@ async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: R
     throw e;
   }
 
-  const readers: ReaderClient[] = [];
+  const readers: SourceReader[] = [];
   try {
     const parallel = streamParallelism(job.max_parallel_streams, plan.streams.length);
     const queueMaxBytes = queueBytesPerStream(job.queue_max_bytes, parallel);
@@ -140,7 +140,7 @@ async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: R
     const streams: StreamSummary[] = await runParallel(plan.streams, parallel, async (s, signal) => {
       // Each stream its own reader, bound to its own files only.
       const slog = log.child({ stream: s.name });
-      const plugin = await loadPlugin({ manifest: plan.source.plugin, bindings: s.bindings, ...pluginOptions, logger: slog });
+      const plugin = await loadSource(plan, s, { ...pluginOptions, logger: slog });
       pluginNames.set(s.name, plugin.manifest.name);
       return obs.stream(s.name, plugin.manifest.name, async () => {
         const reader = await withRetry(() => plugin.openReader(), retryOpts(plan, slog, 'instantiate'));

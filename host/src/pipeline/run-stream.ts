@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { DataValidationError, StreamValidator, type RunRuleResult, type ValidationIssue } from '../contracts/index.js';
 import { HostError } from '../errors/index.js';
 import { batchInvalid } from '../errors/plugin-output.js';
-import type { ReaderClient } from '../runtime/reader-client.js';
+import type { SourceReader } from '../engines/source-reader.js';
 import type { Batch } from '../runtime/plugin-types.js';
 import type { StateStore } from '../state/state-store.js';
 import type { CommittedFile } from '../targets/target.js';
@@ -47,7 +47,7 @@ export interface StreamSummary {
 export interface StreamContext {
   plan: RunPlan;
   stream: StreamPlan;
-  reader: ReaderClient;
+  reader: SourceReader;
   output: RunOutput;
   state: StateStore;
   log: Logger;
@@ -201,7 +201,7 @@ export function readerSchema(stream: StreamPlan, mode: 'strict' | 'warn'): Recor
  * the extraction at the last checkpoint this run received, when no batch was taken
  * after it: nothing is read twice and nothing is skipped.
  */
-async function* readWithReopen(plan: RunPlan, stream: StreamPlan, reader: ReaderClient, committed: string | undefined, log: Logger): AsyncGenerator<Batch> {
+async function* readWithReopen(plan: RunPlan, stream: StreamPlan, reader: SourceReader, committed: string | undefined, log: Logger): AsyncGenerator<Batch> {
   let checkpoint = committed;
   let sinceCheckpoint = 0;
   for (let attempt = 1; ; attempt++) {

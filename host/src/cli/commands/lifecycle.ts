@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadPlugin } from '../../runtime/load-plugin.js';
+import { loadSource, type SourceReader } from '../../engines/source-reader.js';
 import { planJob, type RunPlan, type StreamPlan } from '../../pipeline/plan.js';
 import { configKeyOf, createTarget } from '../../pipeline/run-job.js';
 import { matchFiles } from '../../pipeline/source-paths.js';
 import { createSecretManager } from '../../secrets/create-secret-manager.js';
 import { createOutput, printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import type { ReaderClient } from '../../runtime/reader-client.js';
 
 /** check, discover and spec: one plugin call each, against the reader a job names. */
 type Step = 'check' | 'discover' | 'spec';
@@ -29,14 +28,12 @@ Exit codes: 0 success, 1 the plugin call failed, 2 usage or configuration error.
 `;
 
 /** Runs `f` on a reader of each stream, bound to that stream's files (as a run binds it). */
-async function withReaders<T>(plan: RunPlan, streams: StreamPlan[], f: (reader: ReaderClient, stream: StreamPlan) => Promise<T>): Promise<T[]> {
+async function withReaders<T>(plan: RunPlan, streams: StreamPlan[], f: (reader: SourceReader, stream: StreamPlan) => Promise<T>): Promise<T[]> {
   const out = createOutput();
   const results: T[] = [];
   for (const stream of streams) {
-    const plugin = await loadPlugin({
-      manifest: plan.source.plugin,
+    const plugin = await loadSource(plan, stream, {
       policy: plan.job.capabilityPolicy,
-      bindings: stream.bindings,
       secrets: createSecretManager(plan.job.secrets, plan.job.file),
       logger: out.logger,
     });
@@ -59,6 +56,7 @@ async function checkJob(plan: RunPlan) {
   return {
     status: 'ok',
     target: target?.description ?? 'writer plugin',
+    ...(plan.source.engine ? { sandbox: `none: ${plan.source.engine.name} runs as a subprocess outside the WebAssembly sandbox` } : {}),
     streams: plan.streams.map((s) => ({ stream: s.name, disposition: s.disposition, files: matchFiles(s.files) })),
     notes: plan.notes,
   };
@@ -82,6 +80,7 @@ export const lifecycleCommand = (step: Step) => async (argv: string[]): Promise<
     const c = result as Awaited<ReturnType<typeof checkJob>>;
     for (const s of c.streams) process.stdout.write(`${s.stream} (${s.disposition}): ${s.files.length} file(s)${s.files.length ? `: ${s.files.join(', ')}` : ''}\n`);
     process.stdout.write(`target: ${c.target}\n`);
+    if (c.sandbox) process.stdout.write(`sandbox: ${c.sandbox} (docs/SECURITY.md, "Subprocess engines")\n`);
     for (const note of c.notes) process.stdout.write(`note: ${note}\n`);
     process.stdout.write('ok: the job is valid, the reader accepts its config and the target can be written\n');
   } else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
