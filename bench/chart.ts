@@ -1,7 +1,7 @@
 /**
- * docs/benchmarks.svg: horizontal bars of the latest csv-parquet run (dativo-host vs
- * DuckDB: wall time, peak RSS, output size, with the ratios) and, when the run had it,
- * the singer case (rows/s). A hand-written SVG string: no chart dependency.
+ * docs/benchmarks.svg: horizontal bars of the latest csv-parquet and wide-csv runs
+ * (dativo-host, DuckDB, Polars, pyarrow: wall time, CPU, peak RSS, with dativo's ratios)
+ * and, when the run had it, the singer case (rows/s). A hand-written SVG string: no chart dependency.
  */
 import { writeFileSync } from 'node:fs';
 import type { BenchResult } from './report.js';
@@ -18,27 +18,34 @@ const num = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en') : v >
 const DATIVO = '#2f6fb0';
 const OTHER = '#e08a2c';
 
+const COLORS: Record<string, string> = { 'dativo-host': DATIVO, duckdb: OTHER, polars: '#8a5cb8', pyarrow: '#3c9a5f' };
+const LABELS: Record<string, string> = { 'dativo-host': 'dativo-host', duckdb: 'DuckDB', polars: 'Polars', pyarrow: 'pyarrow' };
+
+/** Panels of a side-by-side case (bench/side-by-side.ts): each tool's bar, dativo's ratios. */
+function sideBySidePanels(r: BenchResult, what: string): Panel[] {
+  const tools = r.rows.filter((row) => typeof row.case === 'string' && row.case in COLORS) as Record<string, number | string>[];
+  const ratio = (key: string) => r.rows.filter((row) => String(row.case).startsWith('dativo / ')).map((row) => `${String(row.case).slice(9)} ${(row[key] as number).toFixed(2)}`).join(', ');
+  const rows = (tools[0]!.rows as number).toLocaleString('en');
+  return (
+    [
+      ['wall_s', `${what}, ${rows} rows: wall time (2 threads each)`, 's'],
+      ['cpu_s', `${what}: CPU time (user + system)`, 's'],
+      ['peak_rss_mb', `${what}: peak RSS`, 'MB'],
+    ] as const
+  ).map(([key, title, unit]) => ({
+    title,
+    unit,
+    bars: tools.map((t) => ({ label: LABELS[t.case as string]!, value: t[key] as number, color: COLORS[t.case as string]! })),
+    ratio: `dativo / ${ratio(key)}`,
+  }));
+}
+
 export function chartPanels(results: BenchResult[]): Panel[] {
   const panels: Panel[] = [];
   const cp = results.find((r) => r.name === 'csv-parquet');
-  if (cp) {
-    const [d, k, ratio] = cp.rows as Record<string, number>[];
-    for (const [key, title, unit, better] of [
-      ['wall_s', `CSV -> Parquet, ${d!.rows!.toLocaleString('en')} rows: wall time`, 's', 'target <= 1.5'],
-      ['peak_rss_mb', 'Peak RSS', 'MB', 'target <= 1'],
-      ['parquet_mb', 'Parquet output (snappy)', 'MB', ''],
-    ] as const) {
-      panels.push({
-        title,
-        unit,
-        bars: [
-          { label: 'dativo-host', value: d![key]!, color: DATIVO },
-          { label: 'DuckDB, 2 threads', value: k![key]!, color: OTHER },
-        ],
-        ratio: `dativo / DuckDB = ${ratio![key]!.toFixed(2)}${better ? ` (${better})` : ''}`,
-      });
-    }
-  }
+  if (cp) panels.push(...sideBySidePanels(cp, 'Orders CSV (8 columns) -> Parquet'));
+  const wide = results.find((r) => r.name === 'wide-csv');
+  if (wide) panels.push(...sideBySidePanels(wide, 'Wide CSV (22 columns) -> Parquet'));
   const sg = results.find((r) => r.name === 'singer');
   if (sg) {
     const [d, s, ratio] = sg.rows as Record<string, number>[];
@@ -86,9 +93,9 @@ export function renderSvg(panels: Panel[], footer: string): string {
   );
 }
 
-/** Writes the chart when the run had the csv-parquet case; returns whether it wrote. */
+/** Writes the chart when the run had the csv-parquet or wide-csv case; returns whether it wrote. */
 export function writeChart(results: BenchResult[], file: string, footer: string): boolean {
-  if (!results.some((r) => r.name === 'csv-parquet')) return false;
+  if (!results.some((r) => r.name === 'csv-parquet' || r.name === 'wide-csv')) return false;
   writeFileSync(file, renderSvg(chartPanels(results), footer));
   return true;
 }

@@ -1,14 +1,17 @@
 /**
- * Where the csv-parquet time goes: one CLI run of the 2 M-row job under
+ * Where the csv-parquet (or, with --case wide, the wide-csv) time goes: one CLI run of the 2 M-row job under
  * `node --cpu-prof` (main thread and plugin worker threads each write a .cpuprofile),
  * then the self time summed per thread, per area (parquet-wasm, apache-arrow, contract
  * validation, plugin wasm, jco glue, idle, GC...) and per function.
- *   npx tsx bench/profile.ts [--top N] [--dir DIR]
+ *   npx tsx bench/profile.ts [--case orders|wide] [--plugin csv-reader/plugin.yaml] [--top N] [--dir DIR]
  * Not part of `npm run bench` (a profiled run is slower and is not a measurement).
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSV_PARQUET_ROWS, ordersCsv, runCsvToParquet } from './csv-parquet.js';
+import { buildBenchPlugins } from './plugins.js';
+import { runDativo } from './tools.js';
+import { wideCase } from './wide-csv.js';
 
 interface ProfileNode {
   id: number;
@@ -67,9 +70,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = args.includes('--dir') ? args[args.indexOf('--dir') + 1]! : join(import.meta.dirname, '..', 'test', '.build', 'bench-profile');
   const buildDir = join(import.meta.dirname, '..', 'test', '.build');
   rmSync(dir, { recursive: true, force: true });
-  const csv = ordersCsv(join(buildDir, 'bench-data'), CSV_PARQUET_ROWS);
-  const r = runCsvToParquet(csv, join(buildDir, 'bench-data', 'work-profile'), { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], unbundled: true });
-  console.log(`profiled run: wall ${r.wallS} s, peak RSS ${r.rssMb.toFixed(0)} MB (profiling adds overhead); profiles in ${dir}`);
+  await buildBenchPlugins();
+  const plugin = args.includes('--plugin') ? { plugin: args[args.indexOf('--plugin') + 1]! } : {};
+  const profiled = { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], unbundled: true, ...plugin };
+  const dataDir = join(buildDir, 'bench-data');
+  const r = args.includes('wide')
+    ? runDativo({ ...wideCase(dataDir), work: join(dataDir, 'work-profile') }, profiled)
+    : runCsvToParquet(ordersCsv(dataDir, CSV_PARQUET_ROWS), join(dataDir, 'work-profile'), profiled);
+  console.log(`profiled run: wall ${r.wallS} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.rssMb.toFixed(0)} MB (profiling adds overhead); profiles in ${dir}`);
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
     const s = summarise(join(dir, f), top);
     console.log(`\n## ${f}: ${(s.totalMs / 1000).toFixed(2)} s profiled`);

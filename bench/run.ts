@@ -2,7 +2,7 @@
  * `npm run bench [-- --json] [-- CASE...]`: runs each benchmark case on this machine,
  * side by side with what it is compared against, and prints medians and ratios.
  * BENCH_RUNS sets the repetitions of every case (default: 3 for the heavy cases, 20 for
- * cold-start). A run that includes csv-parquet also writes docs/benchmarks.svg.
+ * cold-start). A run that includes csv-parquet or wide-csv also writes docs/benchmarks.svg.
  */
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
@@ -10,14 +10,17 @@ import { boundary } from './boundary.js';
 import { writeChart } from './chart.js';
 import { coldStart } from './cold-start.js';
 import { csvParquet, csvParquetRss } from './csv-parquet.js';
+import { buildBenchPlugins } from './plugins.js';
 import { printTable, type BenchResult } from './report.js';
 import { singer } from './singer.js';
 import { tsPlugin } from './ts-plugin.js';
+import { wide } from './wide-csv.js';
 
 type Case = (o: { runs?: number; buildDir: string }) => Promise<BenchResult>;
 const cases: Record<string, Case> = {
   'csv-parquet': csvParquet,
   'csv-parquet-rss': csvParquetRss,
+  'wide-csv': wide,
   singer,
   boundary,
   'ts-plugin': tsPlugin,
@@ -37,6 +40,8 @@ const buildDir = join(import.meta.dirname, '..', 'test', '.build');
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString().slice(0, 10) };
 
 const started = performance.now();
+// A fresh checkout has no built plugins: build the ones the jobs run (cached by source).
+await buildBenchPlugins();
 const results: BenchResult[] = [];
 for (const [name, run] of Object.entries(cases)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
