@@ -125,8 +125,11 @@ function jsonTypeOf(f: ContractField, p: OdcsProperty): Record<string, unknown> 
   switch (f.logicalType) {
     case 'string':
       return { type: 'string', ...pick(['minLength', 'maxLength', 'pattern']) };
-    case 'integer':
-      return { type: 'integer', ...pick(['minimum', 'maximum', 'multipleOf']) };
+    case 'integer': {
+      // format int32 (as OpenAPI writes it): a reader may then emit Int32, the contract's type.
+      const int32 = arrow.DataType.isInt(f.arrowType) && f.arrowType.bitWidth === 32;
+      return { type: 'integer', ...(int32 ? { format: 'int32' } : {}), ...pick(['minimum', 'maximum', 'multipleOf']) };
+    }
     case 'number':
       return { type: 'number', ...pick(['minimum', 'maximum', 'multipleOf']) };
     case 'boolean':

@@ -13,6 +13,8 @@ pub fn new(field: &str, columns: &[Column], checkpoint: Option<&Value>) -> Resul
     let ty = columns.iter().find(|c| c.name == field).ok_or_else(|| not_a_column(field))?.ty;
     let ty = match ty {
         ColumnType::Integer => CursorType::Integer,
+        // Extraction::open reads a cursor column as Int64 (the cursor compares i64 values).
+        ColumnType::Int32 => return Err(Error::internal("CURSOR_TYPE", format!("cursor_field {field:?} read as Int32"))),
         ColumnType::Number => CursorType::Number,
         ColumnType::Timestamp => CursorType::Timestamp,
         ColumnType::Date => CursorType::Date,

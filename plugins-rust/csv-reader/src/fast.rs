@@ -16,7 +16,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, NullBufferBuilder};
-use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+use arrow_array::types::{Date32Type, Float64Type, Int32Type, Int64Type};
 use arrow_array::{ArrayRef, StringArray, TimestampMicrosecondArray};
 use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
 use arrow_cast::parse::{string_to_datetime, Parser};
@@ -29,6 +29,7 @@ const BLOCK: usize = 64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Int64,
+    Int32,
     Float64,
     Boolean,
     Utf8,
@@ -42,6 +43,7 @@ impl Kind {
     pub fn of(ty: &DataType) -> Option<Kind> {
         Some(match ty {
             DataType::Int64 => Kind::Int64,
+            DataType::Int32 => Kind::Int32,
             DataType::Float64 => Kind::Float64,
             DataType::Boolean => Kind::Boolean,
             DataType::Utf8 => Kind::Utf8,
@@ -356,6 +358,7 @@ pub fn decode_columns(bytes: &[u8], seps: &[u32], rows: usize, ncol: usize, colu
         let fields = Fields { bytes, seps, ncol, c, last: c + 1 == ncol, rows };
         arrays.push(match kind {
             Kind::Int64 => int64_column(&fields)?,
+            Kind::Int32 => int32_column(&fields)?,
             Kind::Float64 => float64_column(&fields)?,
             Kind::Date32 => date32_column(&fields)?,
             Kind::Timestamp => timestamp_column(&fields)?,
@@ -370,6 +373,16 @@ pub fn decode_columns(bytes: &[u8], seps: &[u32], rows: usize, ncol: usize, colu
 fn int64_column(fields: &Fields<'_>) -> Option<ArrayRef> {
     let bytes = fields.bytes;
     primitive::<Int64Type>(fields, |s| parse_i64_in(bytes, s).or_else(|| Int64Type::parse(as_str(s))))
+}
+
+/// An Int32 column: a value out of 32 bits sends the batch to arrow-csv (and its error).
+#[inline(never)]
+fn int32_column(fields: &Fields<'_>) -> Option<ArrayRef> {
+    let bytes = fields.bytes;
+    primitive::<Int32Type>(fields, |s| {
+        let v = parse_i64_in(bytes, s).or_else(|| Int64Type::parse(as_str(s)))?;
+        i32::try_from(v).ok()
+    })
 }
 
 #[inline(never)]

@@ -94,12 +94,16 @@ impl Extraction {
     pub fn open(req: Request<'_>) -> Result<Extraction> {
         let config = Config::parse(req.config)?;
         let paths = files::resolve(&config.files)?;
-        let columns = match req.schema {
+        let mut columns = match req.schema {
             Some(s) => schema::from_json_schema(s)?,
             None => schema::infer(&paths[0], &config)?,
         };
         let previous = checkpoint::parse(req.checkpoint, &config)?;
         let cursor_field = config.cursor_field().unwrap_or("");
+        // The cursor compares i64 values: its column stays Int64 (the host narrows that one).
+        for c in columns.iter_mut().filter(|c| c.name == cursor_field && c.ty == ColumnType::Int32) {
+            c.ty = ColumnType::Integer;
+        }
         let (tasks, mode) =
             incremental::plan(paths, config.strategy(), previous, |start| cursor::new(cursor_field, &columns, start))?;
 
@@ -1049,6 +1053,18 @@ mod tests {
         }
         // Two bad columns in a batch: the first column's first bad row.
         check("i,f\n1,1\n2,x\ny,3\n", &columns);
+    }
+
+    #[test]
+    fn int32_columns() {
+        let columns = vec![col("i", ColumnType::Int32, true), col("j", ColumnType::Int32, true)];
+        let (out, fallbacks) = check("i,j\n0,-0\n+5,007\n2147483647,-2147483648\n,3\n", &columns);
+        assert!(out.error.is_none() && fallbacks == 0);
+        // Out of 32 bits or not an integer: the error of arrow-csv, with the file's line.
+        for bad in ["2147483648", "-2147483649", "9223372036854775808", "1.5", "x"] {
+            let (out, _) = check(&format!("i,j\n1,1\n2,2\n{bad},3\n"), &columns);
+            assert!(out.error.as_deref().unwrap().contains("line 4"), "{bad}: {:?}", out.error);
+        }
     }
 
     #[test]

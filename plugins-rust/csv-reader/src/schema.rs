@@ -20,6 +20,9 @@ pub use file_source::TIMESTAMP_TZ;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
     Integer,
+    /// An integer the contract keeps in 32 bits (JSON Schema `"format": "int32"`): emitted
+    /// as Int32 so the host takes the batch as it is instead of narrowing and re-encoding it.
+    Int32,
     Number,
     Boolean,
     String,
@@ -51,6 +54,7 @@ impl ColumnType {
     pub fn parse_type(self) -> DataType {
         match self {
             ColumnType::Integer => DataType::Int64,
+            ColumnType::Int32 => DataType::Int32,
             ColumnType::Number => DataType::Float64,
             ColumnType::Boolean => DataType::Boolean,
             ColumnType::String => DataType::Utf8,
@@ -62,6 +66,7 @@ impl ColumnType {
     fn json_schema(self) -> Value {
         match self {
             ColumnType::Integer => json!({"type": "integer"}),
+            ColumnType::Int32 => json!({"type": "integer", "format": "int32"}),
             ColumnType::Number => json!({"type": "number"}),
             ColumnType::Boolean => json!({"type": "boolean"}),
             ColumnType::String => json!({"type": "string"}),
@@ -72,7 +77,7 @@ impl ColumnType {
 
     /// Columns an incremental read can use as its cursor.
     pub fn is_cursor_candidate(self) -> bool {
-        matches!(self, ColumnType::Integer | ColumnType::Timestamp | ColumnType::Date)
+        matches!(self, ColumnType::Integer | ColumnType::Int32 | ColumnType::Timestamp | ColumnType::Date)
     }
 }
 
@@ -85,7 +90,7 @@ pub fn to_json_schema(columns: &[Column]) -> Value {
 pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
     file_source::schema::from_json_schema(text, |p| {
         let ty = if p.types.contains(&"integer") {
-            ColumnType::Integer
+            if p.format == Some("int32") { ColumnType::Int32 } else { ColumnType::Integer }
         } else if p.types.contains(&"number") {
             ColumnType::Number
         } else if p.types.contains(&"boolean") {
