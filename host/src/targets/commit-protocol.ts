@@ -24,6 +24,7 @@ import { acquireRunLock } from './run-lock.js';
 import type { TargetStore } from './store.js';
 import type { CommitRecord, RunLock, RunScope, RunStaging, StagedFile, Target } from './target.js';
 
+const MANIFEST_READS = 16;
 const RUN_FOLDER = new RegExp(`^run_id=${RUN_ID.source.slice(1, -1)}$`);
 
 export class CommittedTarget implements Target {
@@ -133,15 +134,18 @@ export class CommittedTarget implements Target {
     return [...byRun.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
+  /** Read MANIFEST_READS at a time: on S3 each is a round trip, and a job keeps every manifest. */
   async #records(folder: 'pending' | 'commits'): Promise<CommitRecord[]> {
-    const records: CommitRecord[] = [];
-    for (const name of await this.store.list(`_dativo/${folder}`)) {
-      if (!name.endsWith('.json')) continue; // a temporary file of an interrupted write
-      const runId = checkName('commit manifest', name.slice(0, -'.json'.length), RUN_ID);
-      const text = await this.store.read(`_dativo/${folder}/${name}`);
-      if (text !== undefined) records.push(parseCommitRecord(text.text, `${this.description}/_dativo/${folder}/${name}`, runId));
-    }
-    return records;
+    // A name without .json is a temporary file of an interrupted write.
+    const names = (await this.store.list(`_dativo/${folder}`)).filter((n) => n.endsWith('.json'));
+    const runIds = names.map((name) => checkName('commit manifest', name.slice(0, -'.json'.length), RUN_ID));
+    const texts: ({ text: string } | undefined)[] = new Array(names.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < names.length; i = next++) texts[i] = await this.store.read(`_dativo/${folder}/${names[i]}`);
+    };
+    await Promise.all(Array.from({ length: Math.min(MANIFEST_READS, names.length) }, worker));
+    return names.flatMap((name, i) => (texts[i] === undefined ? [] : [parseCommitRecord(texts[i]!.text, `${this.description}/_dativo/${folder}/${name}`, runIds[i]!)]));
   }
 }
 
