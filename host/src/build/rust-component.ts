@@ -7,9 +7,9 @@
  * Reactors are cdylib crates (plugins: wit-bindgen exports + the reactor adapter);
  * commands are bin crates (any std Rust program; the command adapter turns its
  * `_start` into wasi:cli/run). All cargo settings are passed on the command line,
- * so a crate needs no .cargo/config.toml; crates.io is used as usual.
+ * so a crate needs no .cargo/config.toml (a scaffold's is for `cargo component build`
+ * by hand); crates.io is used as usual. cargo-component.ts is the other route.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import path from 'node:path';
 
 import { defaultCacheDir } from '../files/cache-dir.js';
 import { isRecordedBuild, recordBuild, sourceDigest } from './build-record.js';
+import { runCargoBuild } from './cargo-process.js';
 import { assertRustWasmToolchain, RUST_WASM_TOOLCHAIN } from './toolchain.js';
 
 export type RustComponentKind = 'reactor' | 'command';
@@ -47,7 +48,6 @@ export interface BuildRustComponentResult {
 }
 
 const TARGET = 'wasm32-wasip1';
-const STDERR_TAIL_LINES = 40;
 
 export async function buildRustComponent(opts: BuildRustComponentOptions): Promise<BuildRustComponentResult> {
   const crateDir = path.resolve(opts.crateDir);
@@ -57,7 +57,7 @@ export async function buildRustComponent(opts: BuildRustComponentOptions): Promi
   const witDir = opts.witDir !== undefined ? path.resolve(opts.witDir) : path.join(crateDir, 'wit');
 
   // Rebuilt unless this host recorded building outFile from these very sources.
-  const digest = sourceDigest(crateDir, buildInputs(crateDir, witDir), [`kind=${opts.kind}`, `release=${opts.release ?? true}`, adapterDigest(opts.kind)]);
+  const digest = rustSourceDigest(crateDir, witDir, [`kind=${opts.kind}`, `release=${opts.release ?? true}`, adapterDigest(opts.kind)]);
   if (isRecordedBuild(outFile, digest)) return { outFile, built: false };
 
   assertRustWasmToolchain();
@@ -91,6 +91,10 @@ function adapterPath(kind: RustComponentKind): string {
 // ---------------------------------------------------------------------------
 // Freshness
 
+/** The digest of a crate's build inputs (buildInputs) and a route's settings. */
+export const rustSourceDigest = (crateDir: string, witDir: string, settings: string[]): string =>
+  sourceDigest(crateDir, buildInputs(crateDir, witDir), settings);
+
 /** Every file whose change must rebuild the component. */
 function buildInputs(crateDir: string, witDir: string): string[] {
   const files = [
@@ -99,6 +103,7 @@ function buildInputs(crateDir: string, witDir: string): string[] {
     path.join(crateDir, 'Cargo.toml'),
     path.join(crateDir, 'Cargo.lock'),
     path.join(crateDir, 'build.rs'),
+    path.join(crateDir, '.cargo', 'config.toml'),
   ];
   const root = workspaceRoot(crateDir);
   if (root !== undefined && root !== crateDir) {
@@ -196,10 +201,12 @@ export function sharedTargetDir(crateDir: string, env: NodeJS.ProcessEnv = proce
   return env.DATIVO_CARGO_TARGET_DIR ?? path.join(defaultCacheDir(), 'cargo-target');
 }
 
-interface CargoMessage {
-  reason?: string;
-  target?: { kind?: string[] };
-  filenames?: string[];
+/** Cargo's target-dir settings for a crate: the shared dir of standalone crates (logged). */
+export function cargoTargetEnv(crateDir: string, env: NodeJS.ProcessEnv, log?: (line: string) => void): NodeJS.ProcessEnv {
+  const shared = sharedTargetDir(crateDir);
+  if (!shared) return env;
+  log?.(`cargo target dir (shared by standalone plugin crates): ${shared}`);
+  return { ...env, CARGO_TARGET_DIR: shared };
 }
 
 async function runCargo(
@@ -208,69 +215,18 @@ async function runCargo(
   release: boolean,
   log: ((line: string) => void) | undefined,
 ): Promise<string> {
-  const args = cargoArgs(manifest, kind, release);
-  const wantedKind = kind === 'command' ? 'bin' : 'cdylib';
-  log?.(`$ ${RUST_WASM_TOOLCHAIN.cargo} ${args.join(' ')}`);
-
-  const env = cargoEnv();
-  const shared = sharedTargetDir(path.dirname(manifest));
-  if (shared) {
-    env.CARGO_TARGET_DIR = shared;
-    log?.(`cargo target dir (shared by standalone plugin crates): ${shared}`);
-  }
-  const child = spawn(RUST_WASM_TOOLCHAIN.cargo, args, {
+  const run = {
+    command: RUST_WASM_TOOLCHAIN.cargo,
+    args: cargoArgs(manifest, kind, release),
     cwd: path.dirname(manifest),
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-
-  const tail: string[] = [];
-  let artifact: string | undefined;
-  const onLines = (stream: NodeJS.ReadableStream, each: (line: string) => void): void => {
-    let rest = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop() ?? '';
-      lines.forEach(each);
-    });
-    stream.on('end', () => {
-      if (rest) each(rest);
-    });
+    env: cargoTargetEnv(path.dirname(manifest), cargoEnv(), log),
+    wantedKind: kind === 'command' ? ('bin' as const) : ('cdylib' as const),
+    what: `${manifest} as a ${kind}`,
+    log,
   };
-  onLines(child.stderr, (line) => {
-    log?.(line);
-    tail.push(line);
-    if (tail.length > STDERR_TAIL_LINES) tail.shift();
-  });
-  onLines(child.stdout, (line) => {
-    if (!line.startsWith('{')) return;
-    let msg: CargoMessage;
-    try {
-      msg = JSON.parse(line) as CargoMessage;
-    } catch {
-      return;
-    }
-    if (msg.reason !== 'compiler-artifact' || !msg.target?.kind?.includes(wantedKind)) return;
-    artifact = msg.filenames?.find((f) => f.endsWith('.wasm')) ?? artifact;
-  });
-
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) {
-    throw new Error(
-      `cargo failed (exit ${code}) building ${manifest} as a ${kind}:\n${tail.join('\n')}`,
-    );
-  }
-  if (artifact === undefined) {
-    throw new Error(
-      `cargo built ${manifest} but reported no ${wantedKind} .wasm artifact ` +
-        `(is the crate a ${kind === 'command' ? 'bin' : 'cdylib'}?)\n${tail.join('\n')}`,
-    );
-  }
-  return artifact;
+  // cargo-component componentizes this artifact in place; cargo links it again from
+  // deps/ on every build (seen with cargo 1.96), so a shared target dir serves both routes.
+  return runCargoBuild(run);
 }
 
 function tomlString(s: string): string {

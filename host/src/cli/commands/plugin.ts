@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { buildPlugin } from '../../build/build-plugin.js';
 import { scaffoldPlugin, type ScaffoldKind, type ScaffoldLang } from '../../build/scaffold.js';
 import { printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { parseBindings, pluginTestUsage, runPluginTest } from './plugin-test.js';
+import { buildCommand, buildUsage, cargoEnvCommand, manifestCommand } from './plugin-build.js';
 import { approveCommand, reviewCommand, reviewUsage, revokeCommand } from './plugin-review.js';
 
 const initUsage = `  init NAME --kind reader|writer [--lang rust|ts] [--dir DIR] [--json]
@@ -17,9 +17,7 @@ const initUsage = `  init NAME --kind reader|writer [--lang rust|ts] [--dir DIR]
 export const pluginHelp = `Usage: dativo-host plugin <subcommand>
 
 Subcommands:
-  build DIR [--json]   build the plugin in DIR (a Rust crate or a TypeScript plugin with
-                       plugin.yaml) into DIR/dist/: the component and a manifest with its
-                       sha256. Unchanged plugins are not rebuilt.
+${buildUsage}
 ${initUsage}
 ${pluginTestUsage}
 ${reviewUsage}
@@ -28,22 +26,15 @@ ${reviewUsage}
 export async function pluginCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help') return void process.stdout.write(pluginHelp), sub ? 0 : 2;
-  if (sub === 'build') return build(rest);
+  if (sub === 'build') return buildCommand(rest);
+  if (sub === 'manifest') return manifestCommand(rest);
+  if (sub === 'cargo-env') return cargoEnvCommand(rest);
   if (sub === 'init') return init(rest);
   if (sub === 'test') return test(rest);
   if (sub === 'review') return reviewCommand(rest);
   if (sub === 'approve') return approveCommand(rest);
   if (sub === 'revoke') return revokeCommand(rest);
   throw new UsageError(`unknown plugin subcommand "${sub}"`);
-}
-
-async function build(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
-  if (positionals.length !== 1) throw new UsageError('plugin build takes exactly one DIR');
-  const result = await buildPlugin(positionals[0]!, { log: (l) => process.stderr.write(`${l}\n`) });
-  if (values.json) printJson(result);
-  else process.stdout.write(`${result.built ? 'built' : 'up to date'}: ${result.manifest}\n`);
-  return 0;
 }
 
 async function init(args: string[]): Promise<number> {
