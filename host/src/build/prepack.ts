@@ -12,7 +12,7 @@ import { packageRoot } from '../package-root.js';
 import { buildPlugin } from './build-plugin.js';
 
 /** The plugins the registry's connectors run (connectors/*.yaml name their dist/plugin.yaml). */
-export const BUILT_IN_PLUGINS = ['csv-reader', 'jsonl-reader', 'jsonl-writer', 'rest-api-reader'];
+export const BUILT_IN_PLUGINS = ['csv-reader', 'jsonl-reader', 'jsonl-writer', 'postgres-reader', 'rest-api-reader'];
 
 export interface PrebuiltPlugin {
   name: string;

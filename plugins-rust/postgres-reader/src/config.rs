@@ -1,0 +1,97 @@
+//! The plugin's config and its JSON Schema.
+
+use std::collections::BTreeMap;
+
+use dativo_plugin_sdk::{config, PluginError, Result};
+use serde::Deserialize;
+
+use crate::types::quote_ident;
+
+pub const CONFIG_SCHEMA: &str = r#"{
+  "type": "object",
+  "required": ["host", "database", "user"],
+  "additionalProperties": false,
+  "properties": {
+    "host": {"type": "string", "description": "server address or name; capabilities.tcp must grant host:port"},
+    "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 5432},
+    "database": {"type": "string"},
+    "user": {"type": "string"},
+    "password_secret": {"type": "string", "default": "pg_password", "description": "the secret holding the password"},
+    "schema": {"type": "string", "default": "public", "description": "schema of discover and of unqualified tables"},
+    "tables": {"type": "object", "additionalProperties": {"type": "string"}, "description": "stream -> table ([schema.]table); default: the stream's name"},
+    "queries": {"type": "object", "additionalProperties": {"type": "string"}, "description": "stream -> SELECT query, read instead of a table"},
+    "batch_rows": {"type": "integer", "minimum": 1, "default": 50000}
+  }
+}"#;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub host: String,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+    #[serde(default = "default_secret")]
+    pub password_secret: String,
+    #[serde(default = "default_schema")]
+    pub schema: String,
+    #[serde(default)]
+    pub tables: BTreeMap<String, String>,
+    #[serde(default)]
+    pub queries: BTreeMap<String, String>,
+    #[serde(default = "default_batch_rows")]
+    pub batch_rows: usize,
+}
+
+fn default_port() -> u16 {
+    5432
+}
+fn default_secret() -> String {
+    "pg_password".into()
+}
+fn default_schema() -> String {
+    "public".into()
+}
+fn default_batch_rows() -> usize {
+    50_000
+}
+
+/// What a stream reads: the FROM item of its SELECT.
+pub enum Source {
+    Table(String),
+    Query(String),
+}
+
+impl Source {
+    /// SQL for the FROM clause.
+    pub fn from_sql(&self) -> String {
+        match self {
+            Source::Table(t) => t.clone(),
+            Source::Query(q) => format!("({}) AS q", q.trim().trim_end_matches(';')),
+        }
+    }
+}
+
+impl Config {
+    pub fn parse(text: &str) -> Result<Config> {
+        let c: Config = config::parse(text)?;
+        if c.batch_rows == 0 {
+            return Err(PluginError::config("CONFIG_INVALID", "batch_rows must be at least 1"));
+        }
+        Ok(c)
+    }
+
+    /// The stream's source: its query, its mapped table, or the table of its name.
+    pub fn source(&self, stream: &str) -> Source {
+        if let Some(q) = self.queries.get(stream) {
+            return Source::Query(q.clone());
+        }
+        let table = self.tables.get(stream).map(String::as_str).unwrap_or(stream);
+        let qualified = match table.split_once('.') {
+            Some((s, t)) => format!("{}.{}", quote_ident(s), quote_ident(t)),
+            None => format!("{}.{}", quote_ident(&self.schema), quote_ident(table)),
+        };
+        Source::Table(qualified)
+    }
+}

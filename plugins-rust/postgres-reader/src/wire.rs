@@ -1,0 +1,247 @@
+//! The PostgreSQL frontend/backend protocol (v3) over one `Tcp`: startup, SCRAM-SHA-256 or
+//! md5 authentication, simple queries (text rows) and `COPY ... TO STDOUT` (its data
+//! streamed). Message codecs and SCRAM are the sans-io `postgres-protocol` crate's.
+//! No TLS: the connection is plaintext (docs/postgres.md).
+
+use bytes::BytesMut;
+use dativo_plugin_sdk::{PluginError, Result};
+use fallible_iterator::FallibleIterator;
+use postgres_protocol::authentication::md5_hash;
+use postgres_protocol::authentication::sasl::{ChannelBinding, ScramSha256, SCRAM_SHA_256};
+use postgres_protocol::message::backend::{ErrorResponseBody, Message};
+use postgres_protocol::message::frontend;
+
+use crate::errors::server_error;
+use crate::net::{lost, Tcp};
+
+pub struct Connect<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub user: &'a str,
+    pub database: &'a str,
+    pub password: &'a str,
+}
+
+/// A column of a result: its name and type (pg_type oid).
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub type_oid: u32,
+}
+
+pub struct Connection {
+    tcp: Tcp,
+    buf: BytesMut,
+    out: BytesMut,
+}
+
+fn codec(e: std::io::Error) -> PluginError {
+    PluginError::internal("PG_PROTOCOL", format!("cannot encode or decode a protocol message: {e}"))
+}
+
+fn unexpected(what: &str, m: &Message) -> PluginError {
+    let tag = format!("{:?}", std::mem::discriminant(m));
+    PluginError::internal("PG_PROTOCOL", format!("unexpected server message during {what} ({tag})"))
+}
+
+impl Connection {
+    /// Connects, authenticates and waits until the server is ready for a query.
+    pub fn open(c: &Connect) -> Result<Connection> {
+        let mut conn = Connection { tcp: Tcp::connect(c.host, c.port)?, buf: BytesMut::with_capacity(1 << 16), out: BytesMut::new() };
+        let params = [("user", c.user), ("database", c.database), ("client_encoding", "UTF8"), ("DateStyle", "ISO"),
+            ("TimeZone", "UTC"), ("application_name", "dativo-postgres-reader")];
+        frontend::startup_message(params.iter().copied(), &mut conn.out).map_err(codec)?;
+        conn.flush()?;
+        conn.authenticate(c)?;
+        conn.until_ready(|_| Ok(()))?;
+        Ok(conn)
+    }
+
+    fn authenticate(&mut self, c: &Connect) -> Result<()> {
+        let mut scram: Option<ScramSha256> = None;
+        loop {
+            match self.recv()? {
+                Message::AuthenticationOk => return Ok(()),
+                Message::AuthenticationMd5Password(body) => {
+                    let hash = md5_hash(c.user.as_bytes(), c.password.as_bytes(), body.salt());
+                    frontend::password_message(hash.as_bytes(), &mut self.out).map_err(codec)?;
+                    self.flush()?;
+                }
+                Message::AuthenticationSasl(body) => {
+                    let mut mechanisms = body.mechanisms();
+                    let mut scram_offered = false;
+                    while let Some(m) = mechanisms.next().map_err(codec)? {
+                        scram_offered |= m == SCRAM_SHA_256;
+                    }
+                    if !scram_offered {
+                        return Err(PluginError::auth("PG_AUTH_UNSUPPORTED", "the server offers no SASL mechanism but SCRAM-SHA-256-PLUS, which needs TLS"));
+                    }
+                    let s = ScramSha256::new(c.password.as_bytes(), ChannelBinding::unsupported());
+                    frontend::sasl_initial_response(SCRAM_SHA_256, s.message(), &mut self.out).map_err(codec)?;
+                    self.flush()?;
+                    scram = Some(s);
+                }
+                Message::AuthenticationSaslContinue(body) => {
+                    let s = scram.as_mut().ok_or_else(|| PluginError::internal("PG_PROTOCOL", "SASL continue before SASL start"))?;
+                    s.update(body.data()).map_err(|e| PluginError::auth("PG_AUTH_FAILED", format!("SCRAM exchange failed: {e}")))?;
+                    frontend::sasl_response(s.message(), &mut self.out).map_err(codec)?;
+                    self.flush()?;
+                }
+                Message::AuthenticationSaslFinal(body) => {
+                    let s = scram.as_mut().ok_or_else(|| PluginError::internal("PG_PROTOCOL", "SASL final before SASL start"))?;
+                    s.finish(body.data()).map_err(|e| PluginError::auth("PG_AUTH_FAILED", format!("the server's SCRAM signature is wrong: {e}")))?;
+                }
+                Message::AuthenticationCleartextPassword => {
+                    return Err(PluginError::auth("PG_AUTH_UNSUPPORTED", "the server asks for a cleartext password, which this plugin never sends over plaintext TCP: use scram-sha-256 or md5"));
+                }
+                Message::ErrorResponse(body) => return Err(error_of(&body)),
+                Message::NoticeResponse(_) => {}
+                m => return Err(PluginError::auth("PG_AUTH_UNSUPPORTED", format!("unsupported authentication request ({:?})", std::mem::discriminant(&m)))),
+            }
+        }
+    }
+
+    /// A simple query: its columns and rows (text format; None is NULL). One statement.
+    pub fn query(&mut self, sql: &str) -> Result<(Vec<Column>, Vec<Vec<Option<String>>>)> {
+        frontend::query(sql, &mut self.out).map_err(codec)?;
+        self.flush()?;
+        let mut columns = Vec::new();
+        let mut rows = Vec::new();
+        let mut failed = None;
+        self.until_ready(|m| {
+            match m {
+                Message::RowDescription(body) => columns = describe(&body)?,
+                Message::DataRow(body) => {
+                    let buf = body.buffer();
+                    let mut ranges = body.ranges();
+                    let mut row = Vec::new();
+                    while let Some(r) = ranges.next().map_err(codec)? {
+                        row.push(r.map(|r| String::from_utf8_lossy(&buf[r]).into_owned()));
+                    }
+                    rows.push(row);
+                }
+                Message::ErrorResponse(body) => failed = Some(error_of(&body)),
+                _ => {}
+            }
+            Ok(())
+        })?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok((columns, rows)),
+        }
+    }
+
+    /// Starts `COPY (...) TO STDOUT`: then `copy_data` until it returns None.
+    pub fn start_copy(&mut self, sql: &str) -> Result<()> {
+        frontend::query(sql, &mut self.out).map_err(codec)?;
+        self.flush()?;
+        loop {
+            match self.recv()? {
+                Message::CopyOutResponse(_) => return Ok(()),
+                Message::ErrorResponse(body) => {
+                    let e = error_of(&body);
+                    self.until_ready(|_| Ok(()))?;
+                    return Err(e);
+                }
+                Message::NoticeResponse(_) | Message::ParameterStatus(_) => {}
+                m => return Err(unexpected("COPY start", &m)),
+            }
+        }
+    }
+
+    /// The next CopyData payload, or None after CopyDone (the connection is ready again).
+    pub fn copy_data(&mut self) -> Result<Option<bytes::Bytes>> {
+        loop {
+            match self.recv()? {
+                Message::CopyData(body) => return Ok(Some(body.into_bytes())),
+                Message::CopyDone => {
+                    let mut failed = None;
+                    self.until_ready(|m| {
+                        if let Message::ErrorResponse(body) = m {
+                            failed = Some(error_of(body));
+                        }
+                        Ok(())
+                    })?;
+                    return failed.map_or(Ok(None), Err);
+                }
+                Message::ErrorResponse(body) => return Err(error_of(&body)),
+                Message::NoticeResponse(_) | Message::ParameterStatus(_) => {}
+                m => return Err(unexpected("COPY", &m)),
+            }
+        }
+    }
+
+    /// Reads messages until ReadyForQuery, handing each other message to `f`.
+    fn until_ready(&mut self, mut f: impl FnMut(&Message) -> Result<()>) -> Result<()> {
+        loop {
+            let m = self.recv()?;
+            if let Message::ReadyForQuery(_) = m {
+                return Ok(());
+            }
+            if let Message::ErrorResponse(body) = &m {
+                // A FATAL error ends the session: no ReadyForQuery follows.
+                if fatal(body) {
+                    return Err(error_of(body));
+                }
+            }
+            f(&m)?;
+        }
+    }
+
+    fn recv(&mut self) -> Result<Message> {
+        loop {
+            if let Some(m) = Message::parse(&mut self.buf).map_err(codec)? {
+                return Ok(m);
+            }
+            let bytes = self.tcp.read()?;
+            if bytes.is_empty() {
+                return Err(lost("the server closed the connection"));
+            }
+            self.buf.extend_from_slice(&bytes);
+        }
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let out = self.out.split();
+        self.tcp.write_all(&out)
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        frontend::terminate(&mut self.out);
+        let _ = self.flush();
+    }
+}
+
+fn describe(body: &postgres_protocol::message::backend::RowDescriptionBody) -> Result<Vec<Column>> {
+    let mut fields = body.fields();
+    let mut columns = Vec::new();
+    while let Some(f) = fields.next().map_err(codec)? {
+        columns.push(Column { name: f.name().to_string(), type_oid: f.type_oid() });
+    }
+    Ok(columns)
+}
+
+fn fields(body: &ErrorResponseBody) -> (String, String, String) {
+    let (mut severity, mut code, mut message) = (String::new(), String::new(), String::new());
+    let mut it = body.fields();
+    while let Ok(Some(f)) = it.next() {
+        match f.type_() {
+            b'V' => severity = String::from_utf8_lossy(f.value_bytes()).into_owned(),
+            b'C' => code = String::from_utf8_lossy(f.value_bytes()).into_owned(),
+            b'M' => message = String::from_utf8_lossy(f.value_bytes()).into_owned(),
+            _ => {}
+        }
+    }
+    (severity, code, message)
+}
+
+fn fatal(body: &ErrorResponseBody) -> bool {
+    matches!(fields(body).0.as_str(), "FATAL" | "PANIC")
+}
+
+fn error_of(body: &ErrorResponseBody) -> PluginError {
+    let (_, code, message) = fields(body);
+    server_error(&code, &message)
+}
