@@ -13,6 +13,7 @@ interface TemplateInput {
 export function rustTemplates(t: TemplateInput): Record<string, string> {
   return {
     'Cargo.toml': cargoToml(t),
+    '.cargo/config.toml': cargoConfig(),
     'plugin.yaml': pluginYaml(t),
     'src/lib.rs': t.kind === 'reader' ? readerLib(t) : writerLib(t),
     'test-config.json': `${JSON.stringify(t.kind === 'reader' ? { stream: 'greetings', count: 3 } : {}, null, 2)}\n`,
@@ -45,12 +46,39 @@ serde_json = "1"
 # Its own workspace: the crate builds standalone, wherever it is.
 [workspace]
 
+# \`cargo component build --release\` (cargo-component 0.21) builds it too; the SDK makes
+# the bindings (wit-bindgen), so no target world is named here. Settings: .cargo/config.toml.
+[package.metadata.component]
+${componentPackage(t.name)}
 [profile.release]
 opt-level = 3
 lto = true
 codegen-units = 1
 panic = "abort"
 strip = "debuginfo"
+`;
+}
+
+/** The component's package name (for publishing), when the crate name makes a valid one. */
+function componentPackage(name: string): string {
+  const kebab = name.replace(/_/g, '-');
+  return /^[a-z][a-z0-9]*(-[a-z][a-z0-9]*)*$/.test(kebab) ? `package = "dativo:${kebab}"\n` : '';
+}
+
+/** What \`cargo component build\` needs with Debian's toolchain (docs/rust-plugins.md). */
+function cargoConfig(): string {
+  return `# For \`cargo component build --release\` with Debian's toolchain (docs/rust-plugins.md):
+# no prebuilt wasm32-wasip1 standard library exists here, so cargo builds it (build-std,
+# with RUSTC_BOOTSTRAP=1) and links with lld 19 against Debian's wasi-libc. Run it as
+#   eval "$(dativo-host plugin cargo-env)" && /usr/bin/cargo component build --release
+# or let \`dativo-host plugin build --cargo-component .\` do it. \`dativo-host plugin build\`
+# passes these settings itself.
+[unstable]
+build-std = ["std", "panic_abort"]
+
+[target.wasm32-wasip1]
+linker = "/usr/bin/wasm-ld-19"
+rustflags = ["-C", "link-self-contained=no", "-L", "/usr/lib/wasm32-wasi"]
 `;
 }
 
