@@ -56,7 +56,7 @@ describe('npm pack + npm install into an empty folder', () => {
     const files = list.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
     for (const dir of ['test/', 'bench/', '.ci/', 'host/', 'plugins-rust/target/']) expect(files.filter((f) => f.startsWith(dir))).toEqual([]);
     const prebuilt = JSON.parse(readFileSync(join(installed, 'dist', 'prebuilt.json'), 'utf8')) as Array<{ name: string; manifest: string; sha256: string }>;
-    expect(prebuilt.map((p) => p.name).sort()).toEqual(['csv-reader', 'jsonl-reader', 'jsonl-writer', 'postgres-reader', 'rest-api-reader']);
+    expect(prebuilt.map((p) => p.name).sort()).toEqual(['csv-reader', 'jsonl-reader', 'jsonl-writer', 'jsonl-writer-ts', 'log-writer-ts', 'postgres-reader', 'rest-api-reader', 'rest-api-reader-ts']);
     for (const p of prebuilt) {
       expect(files).toContain(p.manifest);
       expect(readFileSync(join(installed, p.manifest), 'utf8')).toContain(`sha256: ${p.sha256}`);

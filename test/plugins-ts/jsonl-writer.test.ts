@@ -31,7 +31,8 @@ const run = (jobFile: string, logs = new MemoryLogDestination()) =>
 const targetWith = (config: Record<string, unknown>) => ({ target: { plugin: writer, connection: { local: { path: 'out' } }, config } });
 
 describe('jsonl-writer-ts: a TypeScript file writer in a job', () => {
-  it('is built against file-writer-plugin: it imports wasi:filesystem, and no wasi:http', async () => {
+  // It builds at all only against file-writer-plugin (the SDK's files module imports wasi:filesystem).
+  it('exports the writer, imports wasi:filesystem and no wasi:http', async () => {
     const { imports, exports } = await inspectComponent(readFileSync(component));
     expect(exports).toEqual(['dativo:plugin/writer@0.1.0']);
     expect(imports).toEqual(expect.arrayContaining(['wasi:filesystem/types@0.2.12', 'wasi:filesystem/preopens@0.2.12']));

@@ -29,7 +29,10 @@ description: A TypeScript ${t.kind} made with dativo-host plugin init
 #   capabilities:
 #     http: ["https://api.example.com"]
 #     secrets: [api_token]
-capabilities: {}
+${t.kind === 'writer' ? `# A file writer: a folder grant builds the world file-writer-plugin (wasi:filesystem);
+# import ${t.sdkImport.replace(/index\.js$/, 'files.js')} (docs/typescript-plugins.md, "Writers and files"):
+#     filesystem: [{ guest: /out, access: read-write }]
+` : ''}capabilities: {}
 limits:
   memory_mb: 256
   call_timeout_ms: 30000
