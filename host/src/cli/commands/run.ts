@@ -3,9 +3,13 @@ import { runJob, type RunSummary } from '../../pipeline/run-job.js';
 import { RunMetrics } from '../../observability/metrics.js';
 import { pushMetrics, serveMetrics, writeMetricsFile, type MetricsServer } from '../../observability/metrics-export.js';
 import { startTracing } from '../../observability/tracing.js';
+import { DagsterPipes } from '../../orchestration/dagster-pipes.js';
+import { pipesLogDestination, reportRun } from '../../orchestration/dagster-report.js';
+import { planJob } from '../../pipeline/plan.js';
+import { createLogger } from '../../logging/logger.js';
 import { createOutput, printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 
 export const runHelp = `Usage: dativo-host run JOB.yaml [--json] [--metrics-port [HOST:]PORT]
                         [--metrics-file FILE.prom] [--metrics-push URL]
@@ -26,6 +30,8 @@ Options:
 
 Traces: set OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) to export OpenTelemetry
 spans over OTLP/HTTP (docs/operations.md).
+Dagster: launched by Dagster Pipes (DAGSTER_PIPES_CONTEXT), the run's logs, a materialization
+per stream and a contract_validation check per stream go to Dagster (docs/operations.md).
 
 Exit codes: 0 the run committed, 1 the run failed, 2 usage or configuration error.
 `;
@@ -48,16 +54,24 @@ export async function runCommand(argv: string[]): Promise<number> {
   const listen = values['metrics-port'] === undefined ? undefined : parseListen(values['metrics-port']);
   const wantMetrics = listen !== undefined || values['metrics-file'] !== undefined || values['metrics-push'] !== undefined;
   const metrics = wantMetrics ? new RunMetrics() : undefined;
+  const pipes = DagsterPipes.open(process.env);
   const out = createOutput();
-  const tracing = await startTracing(process.env);
+  const logger = pipes ? createLogger({ destination: pipesLogDestination(pipes, pino.destination({ fd: 2, sync: true })) }) : out.logger;
+  const tracing = await startTracing(process.env).catch((e: unknown) => {
+    pipes?.close(pipesException(e));
+    throw e;
+  });
   let server: MetricsServer | undefined;
   let summary: RunSummary | undefined;
   try {
     if (metrics && listen) {
       server = await serveMetrics(metrics, listen);
-      out.logger.info({ metricsUrl: server.url }, `metrics served at ${server.url}`);
+      logger.info({ metricsUrl: server.url }, `metrics served at ${server.url}`);
     }
-    summary = await runJob(job, { logger: out.logger, onProgress: out.progress, metrics });
+    // Under Dagster, the plan first: the report names the contract.
+    const plan = pipes ? planJob(job) : undefined;
+    summary = await runJob(plan ?? job, { logger, onProgress: out.progress, metrics });
+    if (pipes && plan) reportRun(pipes, plan, summary, logger);
     if (values.json) printJson(summary);
     else {
       for (const s of summary.streams) {
@@ -67,14 +81,20 @@ export async function runCommand(argv: string[]): Promise<number> {
       for (const note of summary.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`committed run ${summary.runId} in ${(summary.durationMs / 1000).toFixed(2)} s\n`);
     }
+    pipes?.close();
     return 0;
+  } catch (e) {
+    pipes?.close(pipesException(e));
+    throw e;
   } finally {
     out.done();
     await tracing?.shutdown();
-    if (metrics) await exportMetrics(metrics, values['metrics-file'], values['metrics-push'], out.logger);
+    if (metrics) await exportMetrics(metrics, values['metrics-file'], values['metrics-push'], logger);
     await server?.close();
   }
 }
+
+const pipesException = (e: unknown) => ({ message: String((e as Error)?.message ?? e), name: (e as { code?: string })?.code });
 
 /** `[HOST:]PORT`; the host defaults to 127.0.0.1 (metrics name tenants and jobs: open them on purpose). */
 export function parseListen(value: string): { host: string; port: number } {
