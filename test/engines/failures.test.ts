@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
+import { loadSource } from '../../host/src/engines/source-reader.js';
+import { planJob } from '../../host/src/pipeline/plan.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
 import { StaticSecretManager } from '../../host/src/secrets/secret-manager.js';
 import { readRows } from '../helpers/job.js';
@@ -60,6 +62,19 @@ describe('singer engine failures', () => {
   it('the wall-clock limit kills a tap that keeps talking past it', async () => {
     const ws = job('singer', { mode: 'hang' }, { timeout_ms: 1500, idle_timeout_ms: 60_000 });
     expect((await failure(runJob(ws.job)))?.code).toBe('ENGINE_TIMEOUT');
+  });
+
+  it('closing the reader (another stream of the run failed) kills a tap in the middle of a read', async () => {
+    const ws = job('singer', { mode: 'hang' });
+    const plan = planJob(ws.job);
+    const reader = await (await loadSource(plan, plan.streams[0]!, {})).openReader();
+    const batches = reader.read({ config: plan.streams[0]!.config, stream: 'items' });
+    expect((await batches.next()).done).toBe(false); // records 1-2; then the tap goes silent
+    const started = Date.now();
+    const rest = batches.next();
+    await reader.close();
+    await expect(rest).rejects.toMatchObject({ code: 'ENGINE_EXIT', message: expect.stringMatching(/was ended by SIGKILL/) });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('a malformed stdout line fails the run, naming the line', async () => {

@@ -45,7 +45,14 @@ export abstract class EngineReader implements SourceReader {
   abstract discover(config: unknown): Promise<StreamDescriptor[]>;
   abstract read(req: ReadRequest): AsyncGenerator<Batch>;
 
-  async close(): Promise<void> {}
+  readonly #running = new Set<ConnectorProcess>();
+
+  /** Kills the connector calls still running (a run that failed elsewhere stops this one now). */
+  async close(): Promise<void> {
+    const running = [...this.#running];
+    for (const p of running) p.kill();
+    await Promise.all(running.map((p) => p.exit));
+  }
 
   /** The connector's own config: the host's keys (incremental, files) taken out, secrets resolved. */
   protected async connectorConfig(config: unknown): Promise<Record<string, unknown>> {
@@ -101,6 +108,7 @@ export abstract class EngineReader implements SourceReader {
       const argv = [...this.source.argv];
       for (const a of args) argv.push(typeof a === 'string' ? a : await dir.write(a.file, a.value));
       proc = new ConnectorProcess({ name: this.source.name, argv, env: this.#env(), limits: this.source.limits, log: this.ctx.log, secrets: this.#secretValues }, dir);
+      this.#running.add(proc);
       yield* proc.lines();
       const exit = await proc.exit;
       const failed = exit.code !== 0 || exit.killed !== undefined;
@@ -110,6 +118,7 @@ export abstract class EngineReader implements SourceReader {
     } finally {
       proc?.kill();
       await proc?.exit;
+      if (proc) this.#running.delete(proc);
       await dir.remove();
     }
   }
