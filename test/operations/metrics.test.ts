@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../host/src/observability/metrics.js';
 import { observeRun } from '../../host/src/observability/run-observation.js';
-import { REPO } from '../helpers/fixtures.js';
+import { fixture, REPO, writeManifest } from '../helpers/fixtures.js';
+import { jobWorkspace } from '../helpers/job.js';
+import { runJob } from '../../host/src/pipeline/run-job.js';
+import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runProbe } from '../helpers/probe.js';
 import { parsePromText } from './prom-text.js';
 import { streamsWorkspace } from './streams-workspace.js';
@@ -134,6 +137,22 @@ describe('metrics', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it('counts retries of a run by stream, plugin and operation', async () => {
+    const ws = jobWorkspace(10);
+    // The probe as the job's reader: its check fails with a retryable error, every time.
+    const probe = writeManifest(fixture('rust', 'probe-reader'), { name: 'probe-rust', capabilities: { filesystem: [{ guest: '/data', access: 'read' }] } });
+    const fail = { action: 'fail', kind: 'connection', code: 'PROBE_DOWN', message: 'down', retryable: true };
+    ws.writeJob({ source: { plugin: probe, objects: ['orders'], files: ['data/orders.csv'], config: fail }, retries: { max_attempts: 3, base_delay_ms: 1 } });
+    const metrics = new RunMetrics();
+    const logger = createLogger({ destination: new MemoryLogDestination() });
+    const err = await runJob(ws.jobFile, { metrics, logger }).then(() => undefined, (e: { retryable?: boolean }) => e);
+    expect(err?.retryable).toBe(true);
+    const text = parsePromText(await metrics.text());
+    expect(text.sum('dativo_retries_total', { tenant: 'acme', stream: 'orders', plugin: 'probe-rust', operation: 'check' })).toBe(2);
+    expect(text.sum('dativo_plugin_call_duration_seconds_count', { stream: 'orders', call: 'reader.check', outcome: 'error' })).toBe(3);
+    expect(text.sum('dativo_run_status', { status: 'failed' })).toBe(1);
   });
 
   it('counts capability denials by plugin and capability', async () => {
