@@ -6,10 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { planJob } from '../../host/src/pipeline/plan.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
 import { readRows } from '../helpers/job.js';
 import { runCli } from '../helpers/run-cli.js';
-import { engineWorkspace, fakerSource, plain, runAlone } from './connectors.js';
+import { connectorVenv, engineWorkspace, fakerSource, plain, runAlone } from './connectors.js';
 
 const PROPERTIES = [
   { name: 'id', logicalType: 'integer', physicalType: 'bigint', required: true },
@@ -77,5 +78,14 @@ describe('airbyte engine: source-faker', () => {
     const discover = JSON.parse(runCli(['discover', ws.job, '--json']).stdout) as { streams: { offered: { name: string; supportsIncremental: boolean; cursorFields: string[] }[] }[] };
     expect(discover.streams[0]!.offered.map((s) => s.name).sort()).toEqual(['products', 'purchases', 'users']);
     expect(discover.streams[0]!.offered.find((s) => s.name === 'users')).toMatchObject({ supportsIncremental: true, cursorFields: ['updated_at'] });
+  });
+
+  it('engines install keeps the venv CI made (same layout); a package not installed is refused at planning', () => {
+    const r = runCli(['engines', 'install', 'airbyte', 'airbyte-source-faker==7.2.1']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`already installed: airbyte airbyte-source-faker==7.2.1 in ${connectorVenv('airbyte', 'airbyte-source-faker', '7.2.1')}\n`);
+    const ws = fakerJob();
+    ws.writeJob({ source: { engine_config: { package: 'airbyte-source-nothing-here' }, config: {} } });
+    expect(() => planJob(ws.job)).toThrow(expect.objectContaining({ code: 'ENGINE_NOT_INSTALLED', message: expect.stringMatching(/dativo-host engines install airbyte airbyte-source-nothing-here/) }));
   });
 });
