@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jobWorkspace, readRows } from '../helpers/job.js';
+import { generateOrders, jobWorkspace, readRows } from '../helpers/job.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('state show and reset, backend file', () => {
@@ -35,5 +35,18 @@ describe('state show and reset, backend file', () => {
     const again = JSON.parse(runCli(['run', ws.jobFile, '--json']).stdout);
     expect(again.records).toBe(3000);
     expect(readRows(ws.out)).toHaveLength(6000);
+  }, 120_000);
+
+  it('reset after a run killed past its commit point: that commit is finished first, so the reset still wins', () => {
+    const ws = jobWorkspace(3000);
+    expect(runCli(['run', ws.jobFile]).status).toBe(0);
+    generateOrders(ws.csv, 1000, 3001);
+    const killed = runCli(['run', ws.jobFile], { env: { DATIVO_CRASH_POINT: 'after-commit-point' } });
+    expect(killed.status).toBeNull(); // SIGKILL: its manifest is pending, its state not saved
+    expect(runCli(['state', 'reset', ws.jobFile, '--yes']).status).toBe(0);
+    const again = JSON.parse(runCli(['run', ws.jobFile, '--json']).stdout);
+    expect(again.recovered).toEqual([]);
+    expect(again.records).toBe(4000);
+    expect(readRows(ws.out)).toHaveLength(8000);
   }, 120_000);
 });

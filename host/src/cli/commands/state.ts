@@ -3,9 +3,10 @@ import { loadJob } from '../../config/job.js';
 import { audit } from '../../logging/logger.js';
 import { createTarget, newRunId } from '../../pipeline/run-job.js';
 import { createSecretManager } from '../../secrets/create-secret-manager.js';
-import { resetAudit } from '../../state/audit.js';
+import { resetAudit, type StateResetAudit } from '../../state/audit.js';
 import { createStateStore } from '../../state/create-state-store.js';
-import type { ShownState } from '../../state/state-store.js';
+import type { ManagedStateStore, ShownState } from '../../state/state-store.js';
+import type { RunScope, Target } from '../../targets/target.js';
 import { createOutput, printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
@@ -45,8 +46,9 @@ export async function stateCommand(argv: string[]): Promise<number> {
   const store = await createStateStore(job, { target, secrets: createSecretManager(job.secrets, job.file), log, newRunId });
   try {
     const wanted = (s: ShownState) => !values.stream || values.stream.includes(s.stream);
-    const shown = (await store.list(job.tenant_id, job.name)).filter(wanted);
+    const list = async () => (await store.list(job.tenant_id, job.name)).filter(wanted);
     if (sub === 'show') {
+      const shown = await list();
       if (values.json) printJson({ tenant: job.tenant_id, job: job.name, backend: store.backend, where: store.description, streams: shown });
       else {
         process.stdout.write(`${job.tenant_id}/${job.name}: state.backend ${store.backend} (${store.description})\n`);
@@ -55,17 +57,42 @@ export async function stateCommand(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    const streams = values.stream ?? [...new Set(shown.map((s) => s.stream))];
-    const record = resetAudit({ tenant: job.tenant_id, job: job.name, backend: store.backend, streams, previous: shown });
-    if (streams.length > 0) {
-      await store.reset(job.tenant_id, job.name, streams, record);
+    let streams: string[] = [];
+    let record: StateResetAudit | undefined;
+    const reset = async () => {
+      const shown = await list();
+      streams = values.stream ?? [...new Set(shown.map((s) => s.stream))];
+      if (streams.length === 0) return;
+      record = resetAudit({ tenant: job.tenant_id, job: job.name, backend: store.backend, streams, previous: shown });
+      await store.reset(job.tenant_id, job.name, streams, record); // target: a reset commit, under the lock
       audit(log, 'state.reset', { id: record.id, by: record.by, backend: store.backend, streams, previous: shown });
-    }
-    if (values.json) printJson({ tenant: job.tenant_id, job: job.name, backend: store.backend, reset: streams, audit: streams.length ? record.id : null });
-    else process.stdout.write(streams.length ? `reset ${streams.join(', ')} (audit record ${record.id})\n` : 'no state to reset\n');
+    };
+    if (target && !store.savedByCommit) await underLock(target, store, { tenant: job.tenant_id, job: job.name }, reset);
+    else await reset();
+    if (values.json) printJson({ tenant: job.tenant_id, job: job.name, backend: store.backend, reset: streams, audit: record?.id ?? null });
+    else process.stdout.write(record ? `reset ${streams.join(', ')} (audit record ${record.id})\n` : 'no state to reset\n');
     return 0;
   } finally {
     await store.close();
     out.done();
+  }
+}
+
+/**
+ * File and postgres: the reset holds the job's lock, after finishing (and saving the state
+ * of) a commit a killed run left past its commit point: else the next run would finish it
+ * and save its checkpoint over the reset.
+ */
+async function underLock(target: Target, store: ManagedStateStore, scope: RunScope, reset: () => Promise<void>): Promise<void> {
+  const lock = await target.lock(scope, newRunId());
+  try {
+    await target.recover(scope, async (r) => {
+      for (const [stream, checkpoint] of Object.entries(r.checkpoints)) {
+        await store.put(r.tenant, r.job, stream, { checkpoint, runId: r.runId, updatedAt: new Date().toISOString() });
+      }
+    });
+    await reset();
+  } finally {
+    await lock.release();
   }
 }
