@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Runs the main example end to end on a fresh machine: installs what is missing (the
-# Debian Rust->wasm toolchain, npm packages), builds the Rust csv-reader plugin from
-# source, generates orders.csv and runs the CSV -> Parquet job into ./out/orders.
+# Runs the main example end to end on a fresh machine: installs what is missing (npm
+# packages; the Debian Rust->wasm toolchain only when csv-reader must be compiled), builds
+# the Rust csv-reader plugin from source unless this host already built it from the same
+# sources (e.g. `npm pack`'s prepack), generates orders.csv and runs the CSV -> Parquet
+# job into ./out/orders.
 #   ROWS=2000000 bash examples/quickstart.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash .ci/install-rust-wasm.sh >/dev/null
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 [ -f dist/cli/main.js ] && [ -f dist/bundle/main.mjs ] && [ -z "$(find host/src -newer dist/cli/main.js -name '*.ts' | head -1)" ] || npm run build --silent
 
 cli() { node bin/dativo-host.mjs "$@"; }
-cli plugin build plugins-rust/csv-reader
+# Up to date (a build this host recorded, same sources): no toolchain, no compile. Otherwise
+# the build stops at once naming the missing toolchain: install it, then build.
+if ! cli plugin build plugins-rust/csv-reader; then
+  echo "quickstart: installing the Rust -> wasm toolchain (.ci/install-rust-wasm.sh), then building csv-reader"
+  bash .ci/install-rust-wasm.sh >/dev/null
+  cli plugin build plugins-rust/csv-reader
+fi
 
 rows=${ROWS:-200000}
 if [ ! -f examples/data/orders.csv ] || [ "$(cat examples/data/.rows 2>/dev/null)" != "$rows" ]; then
