@@ -15,6 +15,8 @@ export { loadJob, type Job } from './config/job.js';
 export { planJob, type RunPlan } from './pipeline/plan.js';
 export { runJob, type RunOptions, type RunSummary, type StreamSummary } from './pipeline/run-job.js';
 export type { Progress } from './pipeline/progress.js';
+export { RunMetrics } from './observability/metrics.js';
+export { startTracing, type Tracing } from './observability/tracing.js';
 export { FileStateStore, type StateStore, type StreamState } from './state/state-store.js';
 export { LocalTarget } from './targets/local-target.js';
 export type { Target, CommitRecord, CommittedFile } from './targets/target.js';
