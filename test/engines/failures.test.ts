@@ -134,6 +134,14 @@ describe('airbyte engine messages', () => {
     expect(existsSync(stateFile(ws, 'airbyte'))).toBe(false);
   });
 
+  it("ESTIMATE: the source's row estimate is in the run's progress", async () => {
+    const ws = job('airbyte', { mode: 'state_stream' });
+    const seen: (number | undefined)[] = [];
+    await runJob(ws.job, { onProgress: (p) => seen.push(p.estimatedRecords) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((n) => n === 3)).toBe(true);
+  });
+
   it('CONTROL: the updated config is written back to engine_config.config_file', async () => {
     const ws = job('airbyte', {});
     const file = ws.write('source-config.json', JSON.stringify({ mode: 'control', refresh_token: 'rotated-1' }));

@@ -16,6 +16,8 @@ export interface SourceReader {
   /** Names the reader in errors: the plugin, or the engine connector ("singer:tap-jsonl"). */
   readonly instance: { readonly plugin: string };
   configKeyOf: ConfigKeyOf;
+  /** The source's own estimate of the stream's records, once it sent one (Airbyte ESTIMATE). */
+  readonly estimatedRecords?: number;
   spec(): Promise<PluginSpec>;
   check(config: unknown): Promise<void>;
   discover(config: unknown): Promise<StreamDescriptor[]>;

@@ -131,7 +131,8 @@ export async function runStream({ plan, stream, reader, output, state, log, onPr
       summary.batches++;
       summary.bytesIn += batch.bytes.byteLength;
       if (batch.checkpoint !== undefined) summary.checkpoint = batch.checkpoint;
-      onProgress?.({ stream: name, records: summary.records, bytes: summary.bytesIn, batches: summary.batches, queueBytes: queue.bytes, elapsedMs: performance.now() - started });
+      const estimate = reader.estimatedRecords === undefined ? {} : { estimatedRecords: reader.estimatedRecords };
+      onProgress?.({ stream: name, records: summary.records, bytes: summary.bytesIn, batches: summary.batches, queueBytes: queue.bytes, elapsedMs: performance.now() - started, ...estimate });
     }
   } catch (e) {
     queue.close();

@@ -3,7 +3,8 @@
  * discover, and read with a configured catalog (the job's stream alone, incremental on
  * the job's cursor or full_refresh) and the last committed state. RECORD -> JSON Lines
  * batches; STATE -> checkpoints (committed with the records before them); LOG -> the log;
- * TRACE ERROR -> a retryable or terminal error; STREAM_STATUS and ESTIMATE -> the log;
+ * TRACE ERROR -> a retryable or terminal error; ESTIMATE -> the run's progress (and the log),
+ * STREAM_STATUS -> the log;
  * CONTROL -> the updated config written back to engine_config.config_file, or reported.
  */
 import { rename, writeFile } from 'node:fs/promises';
@@ -29,6 +30,7 @@ const LOG_LEVELS: Record<string, 'trace' | 'debug' | 'info' | 'warn' | 'error' |
 
 export class AirbyteReader extends EngineReader {
   #catalog: { key: string; streams: AirbyteStream[] } | undefined;
+  estimatedRecords: number | undefined;
 
   async spec(): Promise<PluginSpec> {
     const m = (await this.collect(['spec'])).find((x) => x.msg.type === 'SPEC');
@@ -121,7 +123,7 @@ export class AirbyteReader extends EngineReader {
           this.#log(msg);
           break;
         case 'TRACE':
-          failure = this.#trace(obj(msg.trace) ?? {});
+          failure = this.#trace(obj(msg.trace) ?? {}, req.stream);
           break;
         case 'CONTROL':
           await this.#control(obj(msg.control) ?? {}, config);
@@ -135,13 +137,17 @@ export class AirbyteReader extends EngineReader {
   }
 
   /** ERROR -> the run's failure; STREAM_STATUS, ESTIMATE (progress) and the rest -> the log. */
-  #trace(trace: Record<string, unknown>): PluginError | undefined {
+  #trace(trace: Record<string, unknown>, stream: string): PluginError | undefined {
     if (trace.type === 'ERROR') {
       const e = traceError(this.source.name, trace);
       this.ctx.log.error({ code: e.code, retryable: e.retryable }, e.message);
       return e;
     }
-    if (trace.type === 'ESTIMATE') this.ctx.log.info({ estimate: trace.estimate }, 'engine estimate');
+    if (trace.type === 'ESTIMATE') {
+      const e = obj(trace.estimate);
+      if (e?.name === stream && Number.isFinite(Number(e.row_estimate))) this.estimatedRecords = Number(e.row_estimate);
+      this.ctx.log.info({ estimate: trace.estimate }, 'engine estimate');
+    }
     else if (trace.type === 'STREAM_STATUS') this.ctx.log.info({ streamStatus: trace.stream_status }, 'engine stream status');
     else this.ctx.log.debug({ trace }, 'engine trace');
     return undefined;
