@@ -141,6 +141,18 @@ describe('a scaffolded Rust reader built by both routes', () => {
     expect(parse(readFileSync(manifest, 'utf8')).sha256).toBe(shaOf[route]);
   }, 900_000);
 
+  it.each([
+    ['cargo', []],
+    ['cargo-component', ['--cargo-component']],
+  ])('a fresh scaffold built once (%s) is up to date for the next build, though cargo wrote Cargo.lock', (route, flags) => {
+    const fresh = join(tempDir('dativo-cc-fresh-'), `fresh-${route}`);
+    expect(cli(['plugin', 'init', `fresh-${route}`, '--kind', 'reader', '--dir', fresh]).status).toBe(0);
+    expect(existsSync(join(fresh, 'Cargo.lock'))).toBe(false);
+    expect(cli(['plugin', 'build', ...flags, fresh]).stdout).toContain(`built (${route})`);
+    expect(existsSync(join(fresh, 'Cargo.lock'))).toBe(true);
+    expect(cli(['plugin', 'build', ...flags, fresh]).stdout).toContain(`up to date (${route})`);
+  }, 900_000);
+
   it('plugin build refuses a dist/*.wasm it has no sources to rebuild from', () => {
     const bare = join(tempDir('dativo-cc-bare-'), 'bare');
     mkdirSync(join(bare, 'dist'), { recursive: true });

@@ -14,7 +14,7 @@ import { ConfigError } from '../errors/index.js';
 import { defaultCacheDir } from '../files/cache-dir.js';
 import { isRecordedBuild, recordBuild } from './build-record.js';
 import { runCargoBuild } from './cargo-process.js';
-import { cargoArgs, cargoEnv, cargoTargetEnv, rustSourceDigest, type BuildRustComponentResult } from './rust-component.js';
+import { cargoArgs, cargoEnv, cargoTargetEnv, digestAfterBuild, rustSourceDigest, type BuildRustComponentResult } from './rust-component.js';
 import { assertRustWasmToolchain, RUST_WASM_TOOLCHAIN } from './toolchain.js';
 
 /** The version .ci/install-cargo-component.sh installs into the cache dir. */
@@ -111,11 +111,12 @@ export interface CargoComponentBuild {
   log?: (line: string) => void;
 }
 
+const settingsOf = (opts: CargoComponentBuild, binary: string): string[] => ['route=cargo-component', `release=${opts.release ?? true}`, binaryDigest(binary)];
+
 /** The digest a cargo-component build of this crate is recorded under; undefined without cargo-component. */
-export function cargoComponentDigest(opts: CargoComponentBuild, binary = findCargoComponent()): string | undefined {
+export function cargoComponentDigest(opts: CargoComponentBuild, binary = findCargoComponent(), withoutLock = false): string | undefined {
   if (!binary) return undefined;
-  const settings = ['route=cargo-component', `release=${opts.release ?? true}`, binaryDigest(binary)];
-  return rustSourceDigest(path.resolve(opts.crateDir), path.resolve(opts.witDir), settings);
+  return rustSourceDigest(path.resolve(opts.crateDir), path.resolve(opts.witDir), settingsOf(opts, binary), withoutLock);
 }
 
 /**
@@ -130,6 +131,7 @@ export async function buildWithCargoComponent(opts: CargoComponentBuild): Promis
   const outFile = path.resolve(opts.outFile);
   const digest = cargoComponentDigest(opts, binary)!;
   if (isRecordedBuild(outFile, digest)) return { outFile, built: false };
+  const sansLock = cargoComponentDigest(opts, binary, true)!;
 
   assertRustWasmToolchain();
   const manifest = path.join(crateDir, 'Cargo.toml');
@@ -152,7 +154,7 @@ export async function buildWithCargoComponent(opts: CargoComponentBuild): Promis
   copyFileSync(artifact, tmp);
   chmodSync(tmp, 0o644);
   renameSync(tmp, outFile);
-  recordBuild(outFile, digest);
+  recordBuild(outFile, digestAfterBuild(crateDir, path.resolve(opts.witDir), settingsOf(opts, binary), { full: digest, sansLock }));
   return { outFile, built: true };
 }
 

@@ -57,8 +57,10 @@ export async function buildRustComponent(opts: BuildRustComponentOptions): Promi
   const witDir = opts.witDir !== undefined ? path.resolve(opts.witDir) : path.join(crateDir, 'wit');
 
   // Rebuilt unless this host recorded building outFile from these very sources.
-  const digest = rustSourceDigest(crateDir, witDir, [`kind=${opts.kind}`, `release=${opts.release ?? true}`, adapterDigest(opts.kind)]);
+  const settings = [`kind=${opts.kind}`, `release=${opts.release ?? true}`, adapterDigest(opts.kind)];
+  const digest = rustSourceDigest(crateDir, witDir, settings);
   if (isRecordedBuild(outFile, digest)) return { outFile, built: false };
+  const sansLock = rustSourceDigest(crateDir, witDir, settings, true);
 
   assertRustWasmToolchain();
   const coreModule = await runCargo(manifest, opts.kind, opts.release ?? true, opts.log);
@@ -76,7 +78,7 @@ export async function buildRustComponent(opts: BuildRustComponentOptions): Promi
   const tmp = `${outFile}.${process.pid}.tmp`;
   await writeFile(tmp, component);
   await rename(tmp, outFile);
-  recordBuild(outFile, digest);
+  recordBuild(outFile, digestAfterBuild(crateDir, witDir, settings, { full: digest, sansLock }));
   return { outFile, built: true };
 }
 
@@ -92,8 +94,18 @@ function adapterPath(kind: RustComponentKind): string {
 // Freshness
 
 /** The digest of a crate's build inputs (buildInputs) and a route's settings. */
-export const rustSourceDigest = (crateDir: string, witDir: string, settings: string[]): string =>
-  sourceDigest(crateDir, buildInputs(crateDir, witDir), settings);
+export const rustSourceDigest = (crateDir: string, witDir: string, settings: string[], withoutLock = false): string =>
+  sourceDigest(crateDir, buildInputs(crateDir, witDir).filter((f) => !withoutLock || path.basename(f) !== 'Cargo.lock'), settings);
+
+/**
+ * The digest a finished build is recorded under: that of its sources after the build,
+ * because cargo writes Cargo.lock on a crate's first build and the next `plugin build`
+ * must find it up to date; `before` if any other input changed during the build.
+ */
+export function digestAfterBuild(crateDir: string, witDir: string, settings: string[], before: { full: string; sansLock: string }): string {
+  if (rustSourceDigest(crateDir, witDir, settings, true) !== before.sansLock) return before.full;
+  return rustSourceDigest(crateDir, witDir, settings);
+}
 
 /** Every file whose change must rebuild the component. */
 function buildInputs(crateDir: string, witDir: string): string[] {
