@@ -4,6 +4,7 @@
  * ERRORs (transient retried, config_error not); CONTROL written back; the three kinds of
  * Airbyte state; what a connector's process is given (environment, folder, files, limits).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { loadSource } from '../../host/src/engines/source-reader.js';
 import { planJob } from '../../host/src/pipeline/plan.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
 import { StaticSecretManager } from '../../host/src/secrets/secret-manager.js';
+import { REPO } from '../helpers/fixtures.js';
 import { readRows } from '../helpers/job.js';
 import { engineWorkspace, plain, python, type EngineWorkspace } from './connectors.js';
 
@@ -77,6 +79,20 @@ describe('singer engine failures', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('a tap does not outlive the host: SIGKILL of the host kills it (parent-death signal)', async () => {
+    const ws = engineWorkspace('singer', 'items', PROPERTIES);
+    const pidFile = join(ws.dir, 'tap.pid');
+    ws.writeJob({ source: { engine_config: { command: [python(), TAP] }, config: { mode: 'hang', pid_file: pidFile } } });
+    const host = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/helpers/cli.ts'), 'run', ws.job], { stdio: 'ignore', cwd: REPO });
+    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    for (let i = 0; i < 600 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(alive(pid)).toBe(true);
+    host.kill('SIGKILL');
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
+  });
+
   it('a malformed stdout line fails the run, naming the line', async () => {
     const ws = job('singer', { mode: 'malformed' });
     const err = await failure(runJob(ws.job));
@@ -107,6 +123,7 @@ describe('singer engine failures', () => {
     expect(info.secret).toBe('s3cret-value-42'); // in the config file, and nowhere else
     expect(info.limit_as).toMatch(/Max address space\s+1073741824\s+1073741824/);
     expect(info.limit_as).toMatch(/Max cpu time\s+77\s+77/);
+    expect(info.status).toMatch(/NoNewPrivs:\s+1/);
     expect(existsSync(info.cwd)).toBe(false);
     expect(logs.records.map((r) => JSON.stringify(r)).join('\n')).not.toContain('s3cret-value-42');
   });

@@ -5,6 +5,8 @@
  *   LANG=C.UTF-8 so its stdout is UTF-8);
  * - its working directory a private temp folder (mode 0700), deleted after the run;
  * - CPU seconds and address space limited by setrlimit (prlimit, else `ulimit` in sh);
+ * - where util-linux's setpriv exists: no_new_privs (no privilege from setuid binaries) and
+ *   SIGKILL when the host dies (parent-death signal), so a tap never outlives the host;
  * - a wall-clock limit and an inactivity limit on stdout: past either it is killed
  *   (its whole process group);
  * - stdout read line by line with a bound on the line length, never kept whole.
@@ -63,13 +65,15 @@ export class PrivateDir {
 }
 
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p));
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 /** argv wrapped so the kernel enforces the CPU and memory limits on the child. */
 export function limitedArgv(argv: string[], limits: ProcessLimits): string[] {
   const asBytes = limits.memoryMb * 2 ** 20;
-  if (PRLIMIT) return [PRLIMIT, `--cpu=${limits.cpuSeconds}`, `--as=${asBytes}`, '--core=0', '--', ...argv];
+  const priv = SETPRIV ? [SETPRIV, '--no-new-privs', '--pdeathsig', 'KILL', '--'] : [];
+  if (PRLIMIT) return [...priv, PRLIMIT, `--cpu=${limits.cpuSeconds}`, `--as=${asBytes}`, '--core=0', '--', ...argv];
   const script = `ulimit -t ${limits.cpuSeconds} && ulimit -v ${limits.memoryMb * 1024} && ulimit -c 0 && exec "$@"`;
-  return ['/bin/sh', '-c', script, 'sh', ...argv];
+  return [...priv, '/bin/sh', '-c', script, 'sh', ...argv];
 }
 
 /** How a run of the child ended. */

@@ -18,6 +18,9 @@ if "--discover" in args:
                       "metadata": [{"breadcrumb": [], "metadata": {"valid-replication-keys": ["id"]}}]}]})
     sys.exit(0)
 
+if config.get("pid_file"):
+    with open(config["pid_file"], "w") as f:
+        f.write(str(os.getpid()))
 state = json.load(open(opt("--state"))) if opt("--state") else {}
 start = state.get("bookmarks", {}).get("items", {}).get("id", 0)
 out({"type": "SCHEMA", "stream": "items", "schema": SCHEMA, "key_properties": ["id"]})
@@ -28,7 +31,8 @@ if mode == "env":
     cfg = opt("--config")
     info = {"env": sorted(os.environ), "cwd": os.getcwd(), "config_dir": os.path.dirname(cfg),
             "config_mode": oct(stat.S_IMODE(os.stat(cfg).st_mode)), "dir_mode": oct(stat.S_IMODE(os.stat(os.getcwd()).st_mode)),
-            "secret": config.get("password"), "limit_as": open("/proc/self/limits").read()}
+            "secret": config.get("password"), "limit_as": open("/proc/self/limits").read(),
+            "status": open("/proc/self/status").read()}
     rec(1, json.dumps(info))
     st(1)
     sys.exit(0)
