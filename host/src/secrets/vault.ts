@@ -1,0 +1,120 @@
+import { SecretManagerError, type SecretErrorCode } from '../errors/secret-errors.js';
+import type { SecretManager } from './secret-manager.js';
+import { secretRef } from './secret-ref.js';
+
+export interface VaultSecretsConfig {
+  /** Default: $VAULT_ADDR. */
+  address?: string;
+  /** Enterprise / OpenBao namespace (X-Vault-Namespace). */
+  namespace?: string;
+  /** The KV engine's mount (default `secret`) and version (default 2). */
+  mount?: string;
+  kv_version?: 1 | 2;
+  /** Paths of unmapped names: `<prefix><name>`, field `value`. */
+  prefix?: string;
+  /** name → `<path>#<field>` under the mount. */
+  keys?: Record<string, string>;
+  /** Names of the environment variables holding the credentials: the job holds none. */
+  auth?: {
+    method: 'token' | 'approle';
+    token_env?: string;
+    role_id_env?: string;
+    secret_id_env?: string;
+    /** AppRole's auth mount (default `approle`). */
+    mount?: string;
+  };
+}
+
+/** HashiCorp Vault / OpenBao KV v1 or v2, over its HTTP API; token or AppRole login. */
+export class VaultSecretManager implements SecretManager {
+  readonly kind = 'vault';
+  #token: Promise<string> | undefined;
+  constructor(readonly cfg: VaultSecretsConfig, private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async get(name: string): Promise<string | undefined> {
+    const ref = secretRef(name, this.cfg.keys, this.cfg.prefix);
+    const field = ref.field ?? 'value';
+    const mount = trimSlashes(this.cfg.mount ?? 'secret');
+    const path = trimSlashes(ref.path);
+    const v2 = (this.cfg.kv_version ?? 2) === 2;
+    const url = `${mount}/${v2 ? 'data/' : ''}${path}`;
+    const body = await this.#call(name, 'GET', url, await this.#login(name));
+    if (body === undefined) return undefined;
+    const data = (v2 ? body.data?.data : body.data) as Record<string, unknown> | null | undefined;
+    const v = data?.[field];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+
+  #login(name: string): Promise<string> {
+    if (!this.#token) {
+      this.#token = this.#loginOnce(name);
+      this.#token.catch(() => (this.#token = undefined));
+    }
+    return this.#token;
+  }
+
+  async #loginOnce(name: string): Promise<string> {
+    const auth = this.cfg.auth ?? { method: 'token' };
+    if (auth.method === 'token') {
+      const v = auth.token_env ?? 'VAULT_TOKEN';
+      const token = this.env[v];
+      if (!token) throw this.#error('SECRET_MANAGER_AUTH', name, `token login: $${v} is not set`);
+      return token;
+    }
+    const roleVar = auth.role_id_env ?? 'VAULT_ROLE_ID';
+    const secretVar = auth.secret_id_env ?? 'VAULT_SECRET_ID';
+    const role_id = this.env[roleVar];
+    const secret_id = this.env[secretVar];
+    if (!role_id || !secret_id) throw this.#error('SECRET_MANAGER_AUTH', name, `approle login: $${roleVar} and $${secretVar} must be set`);
+    const out = await this.#call(name, 'POST', `auth/${trimSlashes(auth.mount ?? 'approle')}/login`, undefined, { role_id, secret_id });
+    const token = (out?.auth as { client_token?: string } | undefined)?.client_token;
+    if (!token) throw this.#error('SECRET_MANAGER_AUTH', name, 'approle login returned no token');
+    return token;
+  }
+
+  /** One API call; undefined for a 404 (no such secret). */
+  async #call(name: string, method: string, path: string, token?: string, json?: unknown): Promise<Record<string, any> | undefined> {
+    const address = this.cfg.address ?? this.env.VAULT_ADDR;
+    if (!address) throw this.#error('SECRET_MANAGER_FAILED', name, 'no address: set secrets.vault.address or $VAULT_ADDR');
+    const headers: Record<string, string> = {};
+    if (token) headers['X-Vault-Token'] = token;
+    if (this.cfg.namespace) headers['X-Vault-Namespace'] = this.cfg.namespace;
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${address.replace(/\/+$/, '')}/v1/${path}`, {
+        method,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (e) {
+      throw this.#error('SECRET_MANAGER_UNREACHABLE', name, `${address} cannot be reached (${(e as Error).message})`, { retryable: true, cause: e });
+    }
+    if (res.status === 404) return undefined;
+    const text = await res.text();
+    if (!res.ok) {
+      // Vault's error text names paths and reasons, never a secret value.
+      const why = errorsOf(text);
+      const code = res.status === 401 || res.status === 403 ? 'SECRET_MANAGER_AUTH' : 'SECRET_MANAGER_FAILED';
+      throw this.#error(code, name, `${method} /v1/${path}: HTTP ${res.status}${why ? ` (${why})` : ''}`, { retryable: res.status >= 500 });
+    }
+    return text ? (JSON.parse(text) as Record<string, any>) : {};
+  }
+
+  #error(code: SecretErrorCode, name: string, why: string, opts?: { retryable?: boolean; cause?: unknown }) {
+    return new SecretManagerError(code, 'vault', name, why, opts);
+  }
+}
+
+const trimSlashes = (s: string) => s.replace(/^\/+|\/+$/g, '');
+
+function errorsOf(text: string): string {
+  try {
+    const errors = (JSON.parse(text) as { errors?: unknown }).errors;
+    return Array.isArray(errors) ? errors.map(String).join('; ').slice(0, 300) : '';
+  } catch {
+    return '';
+  }
+}
