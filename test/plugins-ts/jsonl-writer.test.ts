@@ -10,8 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPlugin } from '../../host/src/build/build-plugin.js';
 import { inspectComponent } from '../../host/src/capabilities/review/inspect-component.js';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
+import { loadPlugin } from '../../host/src/runtime/load-plugin.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
-import { REPO } from '../helpers/fixtures.js';
+import { REPO, tempDir } from '../helpers/fixtures.js';
 import { jobWorkspace, readCsv } from '../helpers/job.js';
 
 let writer: string;
@@ -100,4 +101,22 @@ describe('jsonl-writer-ts: a TypeScript file writer in a job', () => {
     const denial = logs.records.find((r) => r.event === 'capability.denied');
     expect(denial).toMatchObject({ audit: true, capability: 'filesystem', plugin: 'jsonl-writer-ts' });
   });
+
+  it('a sink lets go of its file on commit and abort: 1,100 sinks in one instance (handle budget 1,024)', async () => {
+    const out = tempDir('dativo-ts-writer-handles-');
+    const plugin = await loadPlugin({ manifest: writer, bindings: { '/out': out }, env: {}, logger: createLogger({ destination: new MemoryLogDestination() }) });
+    const client = await plugin.openWriter();
+    try {
+      for (let i = 0; i < 1100; i++) {
+        const sink = await client.openSink({ dir: '/out' }, { name: `s${i}`, jsonSchema: {}, primaryKey: [], cursorFields: [], supportsIncremental: false });
+        // A new buffer each time: write transfers it to the worker.
+        await sink.write({ encoding: 'json-lines', bytes: new TextEncoder().encode(`{"n":${i}}\n`) });
+        if (i % 2 === 0) await sink.commit();
+        else await sink.abort();
+      }
+    } finally {
+      await client.close();
+    }
+    expect(readdirSync(out)).toHaveLength(550);
+  }, 300_000);
 });
