@@ -155,6 +155,21 @@ describe('a scaffolded Rust reader built by both routes', () => {
     expect(cli(['plugin', 'build', ...flags, fresh]).stdout).toContain(`up to date (${route})`);
   }, BUILD_MS + 60_000);
 
+  it('a scaffolded writer built with --cargo-component passes plugin test; plugin manifest reads it as a writer', async () => {
+    const writer = join(tempDir('dativo-cc-writer-'), 'cc-writer');
+    expect(cli(['plugin', 'init', 'cc-writer', '--kind', 'writer', '--dir', writer]).status).toBe(0);
+    expect(cli(['plugin', 'build', '--cargo-component', writer]).stdout).toContain('built (cargo-component)');
+    const built = join(writer, 'dist', 'cc-writer.wasm');
+    expect(await processedBy(built)).toContain('cargo-component 0.21.1');
+    const test = cli(['plugin', 'test', writer]);
+    expect(test.status).toBe(0);
+    expect(test.stdout).toContain('commit    ok    3 record(s)');
+    const elsewhere = tempDir('dativo-cc-writer-manifest-');
+    expect(cli(['plugin', 'manifest', built, '--dir', elsewhere]).status).toBe(0);
+    expect(parse(readFileSync(join(elsewhere, 'dist', 'plugin.yaml'), 'utf8'))).toMatchObject({ name: 'cc-writer', kind: 'writer', contract: '0.1.0' });
+    expect((await loadPlugin({ manifest: join(elsewhere, 'dist', 'plugin.yaml') })).manifest.kind).toBe('writer');
+  }, BUILD_MS + 60_000);
+
   it('plugin build refuses a dist/*.wasm it has no sources to rebuild from', () => {
     const bare = join(tempDir('dativo-cc-bare-'), 'bare');
     mkdirSync(join(bare, 'dist'), { recursive: true });
