@@ -60,7 +60,8 @@ export async function startPostgres(): Promise<PgServer> {
     ['local all all trust', 'host all postgres 127.0.0.1/32 trust', 'host all md5_user 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n'),
   );
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c log_connections=on -c fsync=off`;
+  // wal_level=logical: the CDC tests replicate with pgoutput.
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c log_connections=on -c fsync=off -c wal_level=logical`;
   run('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', opts, 'start']);
   const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 2 });
   return {

@@ -20,7 +20,13 @@ pub const CONFIG_SCHEMA: &str = r#"{
     "schema": {"type": "string", "default": "public", "description": "schema of discover and of unqualified tables"},
     "tables": {"type": "object", "additionalProperties": {"type": "string"}, "description": "stream -> table ([schema.]table); default: the stream's name"},
     "queries": {"type": "object", "additionalProperties": {"type": "string"}, "description": "stream -> SELECT query, read instead of a table"},
-    "batch_rows": {"type": "integer", "minimum": 1, "default": 50000}
+    "batch_rows": {"type": "integer", "minimum": 1, "default": 50000},
+    "cdc": {"type": "object", "required": ["publication"], "additionalProperties": false,
+      "description": "read changes by logical replication (pgoutput) instead of rows",
+      "properties": {
+        "publication": {"type": "string"},
+        "slot": {"type": "string", "description": "replication slot; default dativo_<stream>; created when missing"}
+      }}
   }
 }"#;
 
@@ -42,6 +48,16 @@ pub struct Config {
     pub queries: BTreeMap<String, String>,
     #[serde(default = "default_batch_rows")]
     pub batch_rows: usize,
+    #[serde(default)]
+    pub cdc: Option<Cdc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cdc {
+    pub publication: String,
+    #[serde(default)]
+    pub slot: Option<String>,
 }
 
 fn default_port() -> u16 {
@@ -80,6 +96,18 @@ impl Config {
             return Err(PluginError::config("CONFIG_INVALID", "batch_rows must be at least 1"));
         }
         Ok(c)
+    }
+
+    /// The (schema, table) a stream reads, unquoted; None for a query stream.
+    pub fn table(&self, stream: &str) -> Option<(String, String)> {
+        if self.queries.contains_key(stream) {
+            return None;
+        }
+        let table = self.tables.get(stream).map(String::as_str).unwrap_or(stream);
+        Some(match table.split_once('.') {
+            Some((s, t)) => (s.to_string(), t.to_string()),
+            None => (self.schema.clone(), table.to_string()),
+        })
     }
 
     /// The stream's source: its query, its mapped table, or the table of its name.

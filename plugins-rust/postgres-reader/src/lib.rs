@@ -5,8 +5,9 @@
 //! Modules: net (the TCP connection), wire (protocol: startup, auth, queries, COPY),
 //! errors (SQLSTATE -> error kinds), config, types (PostgreSQL -> Arrow), copy (binary
 //! COPY tuples), columns (Arrow builders), cursor (incremental reads and checkpoints),
-//! read (the extraction), discover.
+//! read (the extraction of rows), pgoutput and cdc (changes by logical replication), discover.
 
+mod cdc;
 mod columns;
 mod config;
 mod copy;
@@ -14,6 +15,7 @@ mod cursor;
 mod discover;
 mod errors;
 mod net;
+mod pgoutput;
 mod read;
 mod types;
 mod wire;
@@ -46,15 +48,25 @@ impl Reader for PostgresReader {
     }
 
     fn open(request: ReadRequest) -> Result<PgExtraction> {
-        Ok(PgExtraction(read::Extraction::open(&request)?))
+        let config = Config::parse(&request.config)?;
+        Ok(match &config.cdc {
+            Some(cdc) => PgExtraction::Changes(cdc::CdcExtraction::open(&request, &config, cdc)?),
+            None => PgExtraction::Rows(read::Extraction::open(&request)?),
+        })
     }
 }
 
-struct PgExtraction(read::Extraction);
+enum PgExtraction {
+    Rows(read::Extraction),
+    Changes(cdc::CdcExtraction),
+}
 
 impl Extraction for PgExtraction {
     fn next(&mut self) -> Result<Option<Batch>> {
-        self.0.next()
+        match self {
+            PgExtraction::Rows(e) => e.next(),
+            PgExtraction::Changes(e) => e.next(),
+        }
     }
 }
 

@@ -28,8 +28,14 @@ pub struct Extraction {
 
 /// Connects with the config's credentials (the password from the secrets interface).
 pub fn connect(config: &Config) -> Result<Connection> {
+    connect_as(config, false)
+}
+
+/// `replication`: a logical replication connection (CDC).
+pub fn connect_as(config: &Config, replication: bool) -> Result<Connection> {
     let password = secrets::get(&config.password_secret)?;
-    Connection::open(&Connect { host: &config.host, port: config.port, user: &config.user, database: &config.database, password: &password })
+    let c = Connect { host: &config.host, port: config.port, user: &config.user, database: &config.database, password: &password, replication };
+    Connection::open(&c)
 }
 
 /// The columns of `SELECT * FROM <from>`, from a RowDescription (no row is read).

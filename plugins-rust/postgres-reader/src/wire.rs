@@ -20,6 +20,8 @@ pub struct Connect<'a> {
     pub user: &'a str,
     pub database: &'a str,
     pub password: &'a str,
+    /// A logical replication connection (`replication=database`), for CDC.
+    pub replication: bool,
 }
 
 /// A column of a result: its name and type (pg_type oid).
@@ -48,8 +50,11 @@ impl Connection {
     /// Connects, authenticates and waits until the server is ready for a query.
     pub fn open(c: &Connect) -> Result<Connection> {
         let mut conn = Connection { tcp: Tcp::connect(c.host, c.port)?, buf: BytesMut::with_capacity(1 << 16), out: BytesMut::new() };
-        let params = [("user", c.user), ("database", c.database), ("client_encoding", "UTF8"), ("DateStyle", "ISO"),
+        let mut params = vec![("user", c.user), ("database", c.database), ("client_encoding", "UTF8"), ("DateStyle", "ISO"),
             ("TimeZone", "UTC"), ("application_name", "dativo-postgres-reader")];
+        if c.replication {
+            params.push(("replication", "database"));
+        }
         frontend::startup_message(params.iter().copied(), &mut conn.out).map_err(codec)?;
         conn.flush()?;
         conn.authenticate(c)?;
@@ -171,6 +176,58 @@ impl Connection {
         }
     }
 
+    /// Sends START_REPLICATION and waits for CopyBothResponse (a message postgres-protocol
+    /// does not decode, so it is taken off the buffer here).
+    pub fn start_replication(&mut self, sql: &str) -> Result<()> {
+        frontend::query(sql, &mut self.out).map_err(codec)?;
+        self.flush()?;
+        loop {
+            while self.buf.len() < 5 {
+                self.fill()?;
+            }
+            if self.buf[0] == b'W' {
+                let len = u32::from_be_bytes(self.buf[1..5].try_into().unwrap()) as usize + 1;
+                while self.buf.len() < len {
+                    self.fill()?;
+                }
+                let _ = self.buf.split_to(len);
+                return Ok(());
+            }
+            match self.recv()? {
+                Message::ErrorResponse(body) => {
+                    let e = error_of(&body);
+                    if !fatal(&body) {
+                        self.until_ready(|_| Ok(()))?;
+                    }
+                    return Err(e);
+                }
+                Message::NoticeResponse(_) | Message::ParameterStatus(_) => {}
+                m => return Err(unexpected("START_REPLICATION", &m)),
+            }
+        }
+    }
+
+    /// The next CopyData payload of a replication stream.
+    pub fn replication_data(&mut self) -> Result<bytes::Bytes> {
+        loop {
+            match self.recv()? {
+                Message::CopyData(body) => return Ok(body.into_bytes()),
+                Message::ErrorResponse(body) => return Err(error_of(&body)),
+                Message::NoticeResponse(_) | Message::ParameterStatus(_) => {}
+                Message::CopyDone => return Err(lost("the server ended the replication stream")),
+                m => return Err(unexpected("replication", &m)),
+            }
+        }
+    }
+
+    /// Sends one CopyData message (a standby status update).
+    pub fn send_copy_data(&mut self, data: &[u8]) -> Result<()> {
+        self.out.extend_from_slice(&[b'd']);
+        self.out.extend_from_slice(&(data.len() as u32 + 4).to_be_bytes());
+        self.out.extend_from_slice(data);
+        self.flush()
+    }
+
     /// Reads messages until ReadyForQuery, handing each other message to `f`.
     fn until_ready(&mut self, mut f: impl FnMut(&Message) -> Result<()>) -> Result<()> {
         loop {
@@ -193,12 +250,17 @@ impl Connection {
             if let Some(m) = Message::parse(&mut self.buf).map_err(codec)? {
                 return Ok(m);
             }
-            let bytes = self.tcp.read()?;
-            if bytes.is_empty() {
-                return Err(lost("the server closed the connection"));
-            }
-            self.buf.extend_from_slice(&bytes);
+            self.fill()?;
         }
+    }
+
+    fn fill(&mut self) -> Result<()> {
+        let bytes = self.tcp.read()?;
+        if bytes.is_empty() {
+            return Err(lost("the server closed the connection"));
+        }
+        self.buf.extend_from_slice(&bytes);
+        Ok(())
     }
 
     fn flush(&mut self) -> Result<()> {
