@@ -102,6 +102,29 @@ describe('jsonl-writer-ts: a TypeScript file writer in a job', () => {
     expect(denial).toMatchObject({ audit: true, capability: 'filesystem', plugin: 'jsonl-writer-ts' });
   });
 
+  it('a buffer reused after write (transferred, so detached) is refused at once, and the sink goes on', async () => {
+    const out = tempDir('dativo-ts-writer-reuse-');
+    const plugin = await loadPlugin({ manifest: writer, bindings: { '/out': out }, env: {}, logger: createLogger({ destination: new MemoryLogDestination() }) });
+    const client = await plugin.openWriter();
+    try {
+      const sink = await client.openSink({ dir: '/out' }, { name: 'reuse', jsonSchema: {}, primaryKey: [], cursorFields: [], supportsIncremental: false });
+      const bytes = new TextEncoder().encode('{"n":1}\n');
+      await sink.write({ encoding: 'json-lines', bytes });
+      const started = Date.now();
+      for (let i = 0; i < 2; i++) {
+        await expect(sink.write({ encoding: 'json-lines', bytes })).rejects.toMatchObject({ code: 'BATCH_INVALID' });
+      }
+      expect(Date.now() - started).toBeLessThan(10_000); // not the 60 s call timeout
+      await sink.write({ encoding: 'json-lines', bytes: new TextEncoder().encode('{"n":2}\n') });
+      await sink.commit();
+    } finally {
+      await client.close();
+    }
+    const files = readdirSync(out);
+    expect(files).toHaveLength(1);
+    expect(readFileSync(join(out, files[0]!), 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+  }, 120_000);
+
   it('a sink lets go of its file on commit and abort: 1,100 sinks in one instance (handle budget 1,024)', async () => {
     const out = tempDir('dativo-ts-writer-handles-');
     const plugin = await loadPlugin({ manifest: writer, bindings: { '/out': out }, env: {}, logger: createLogger({ destination: new MemoryLogDestination() }) });

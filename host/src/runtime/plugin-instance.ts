@@ -224,7 +224,13 @@ export class PluginInstance {
           resolve: (v) => (clearTimeout(timer), resolve(v as T)),
           reject: (e) => (clearTimeout(timer), reject(e)),
         });
-        this.#worker.postMessage({ type: 'call', id, op, args }, transfer);
+        try {
+          this.#worker.postMessage({ type: 'call', id, op, args }, transfer);
+        } catch (e) {
+          // Not sent (e.g. a detached buffer in the transfer list): no reply will come.
+          this.#pending.get(id)?.reject(e);
+          this.#pending.delete(id);
+        }
       });
     const ended = this.#observer.call(op);
     const result = this.#queue.then(run, run);

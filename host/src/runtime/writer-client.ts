@@ -1,6 +1,7 @@
 import type { PluginInstance } from './plugin-instance.js';
 import type { Batch, CommitInfo, PluginSpec, StreamDescriptor } from './plugin-types.js';
 import { specFromWire, streamToWire } from './plugin-types.js';
+import { HostError } from '../errors/index.js';
 import { explainConfigError, targetConfigKey } from '../config/plugin-config.js';
 
 /** One stream's sink in a writer plugin: write batches, then commit or abort. */
@@ -10,6 +11,11 @@ export class SinkClient {
   /** Sends a batch; its buffer is transferred to the worker, so the caller must not reuse it. */
   async write(batch: Batch): Promise<void> {
     const { bytes } = batch;
+    // An Arrow IPC or JSON Lines batch is never 0 bytes; a buffer already sent by an earlier
+    // write is (it was transferred, so it is detached): refuse it instead of sending nothing.
+    if (bytes.byteLength === 0) {
+      throw new HostError('BATCH_INVALID', 'host', 'a writer batch has 0 bytes: its buffer was already sent by an earlier write (write() transfers it) or is empty; pass a fresh buffer to each write');
+    }
     const transferable = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
     await this.instance.call('sink.write', [this.handle, batch], transferable ? [bytes.buffer as ArrayBuffer] : []);
   }
