@@ -74,10 +74,10 @@ describe('aws secret manager (moto server)', () => {
     expect(job).toBeInstanceOf(CachedSecretManager);
   });
 
-  it('a granted secret the manager lacks: the plugin gets SECRET_NOT_FOUND naming the key', async () => {
-    const { reads } = await readThroughProbe(createSecretManager({ manager: 'aws', aws: { endpoint: moto.url } }, 'job.yaml'), ['absent'], 'absent');
+  it('a granted secret the manager lacks: the plugin is told the key and the manager (ts probe: it sees the message)', async () => {
+    const { reads } = await readThroughProbe(createSecretManager({ manager: 'aws', aws: { endpoint: moto.url } }, 'job.yaml'), ['absent'], 'absent', 1, 'ts');
     expect(reads[0]).toMatchObject({ ok: false });
-    expect(reads[0]!.error).toContain('SECRET_NOT_FOUND');
+    expect(reads[0]!.error).toContain('secret "absent" is not set in the job\'s secret manager (aws)');
   });
 
   it('a CLI run: the granted plugin reads the secret; the value is in no log line and not on stderr', () => {

@@ -11,9 +11,9 @@ export interface SecretRead {
 }
 
 /** Starts `instances` probe instances granted `granted`, each reading secret `name`. */
-export async function readThroughProbe(secrets: SecretManager, granted: string[], name: string, instances = 1) {
+export async function readThroughProbe(secrets: SecretManager, granted: string[], name: string, instances = 1, lang: 'rust' | 'ts' = 'rust') {
   const logs = new MemoryLogDestination();
-  const manifest = writeManifest(fixture('rust', 'probe-reader'), { name: 'probe-secrets', capabilities: { secrets: granted } });
+  const manifest = writeManifest(fixture(lang, 'probe-reader'), { name: 'probe-secrets', capabilities: { secrets: granted } });
   const plugin = await loadPlugin({ manifest, env: {}, secrets, logger: createLogger({ destination: logs, level: 'debug' }) });
   const reads: SecretRead[] = [];
   for (let i = 0; i < instances; i++) {

@@ -16,6 +16,8 @@ export interface SandboxSpec {
   env: [string, string][];
   /** Values of the granted secrets (resolved by the host from the job's secret manager). */
   secrets: Record<string, string>;
+  /** The kind of that manager (vault, aws, env, ...), named when a granted secret is missing. */
+  secretManager?: string;
   args: string[];
 }
 
@@ -71,7 +73,7 @@ export function buildImports(spec: SandboxSpec, ctx: SandboxContext, hooks: Sand
     'wasi:http/outgoing-handler': http.outgoingHandler,
     'dativo:plugin/types': {},
     'dativo:plugin/log': { log: hooks.log },
-    'dativo:plugin/secrets': createSecretsInterface(grant.secrets, spec.secrets, ctx),
+    'dativo:plugin/secrets': createSecretsInterface(grant.secrets, spec.secrets, ctx, spec.secretManager),
   };
 }
 

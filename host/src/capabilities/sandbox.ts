@@ -54,7 +54,7 @@ export function buildSandbox(inputs: SandboxInputs): Sandbox {
       // No line of the run's log may repeat a secret value (logging/secret-scan.ts).
       registerSecretValues(logger, Object.values(secrets));
       const env = grant.env.flatMap((k) => (inputs.env[k] === undefined ? [] : [[k, inputs.env[k]!] as [string, string]]));
-      return { plugin: manifest.name, grant, env, secrets, args: [] };
+      return { plugin: manifest.name, grant, env, secrets, secretManager: secretManager.kind, args: [] };
     },
   };
 }

@@ -6,7 +6,7 @@ import { nameKind, Permission } from '../permission.js';
  * values were resolved by the host from the job's secret manager before the instance
  * started, and every read is audited (the name, never the value).
  */
-export function createSecretsInterface(granted: string[], values: Record<string, string>, ctx: SandboxContext) {
+export function createSecretsInterface(granted: string[], values: Record<string, string>, ctx: SandboxContext, manager?: string) {
   const permission = new Permission(nameKind('secrets', 'secrets'), granted);
   return {
     get(name: string): string {
@@ -24,7 +24,7 @@ export function createSecretsInterface(granted: string[], values: Record<string,
       const value = values[name];
       ctx.audit('secret.read', { secret: name, found: value !== undefined });
       if (value === undefined) {
-        throw { kind: 'auth', code: 'SECRET_NOT_FOUND', message: `secret "${name}" is not set in the job's secret manager`, retryable: false, retryAfterMs: undefined };
+        throw { kind: 'auth', code: 'SECRET_NOT_FOUND', message: `secret "${name}" is not set in the job's secret manager${manager ? ` (${manager})` : ''}`, retryable: false, retryAfterMs: undefined };
       }
       return value;
     },
