@@ -14,13 +14,14 @@ import { buildBenchPlugins } from './plugins.js';
 import { printTable, type BenchResult } from './report.js';
 import { singer } from './singer.js';
 import { tsPlugin } from './ts-plugin.js';
-import { wide } from './wide-csv.js';
+import { wide, wideRss } from './wide-csv.js';
 
 type Case = (o: { runs?: number; buildDir: string }) => Promise<BenchResult>;
 const cases: Record<string, Case> = {
   'csv-parquet': csvParquet,
   'csv-parquet-rss': csvParquetRss,
   'wide-csv': wide,
+  'wide-csv-rss': wideRss,
   singer,
   boundary,
   'ts-plugin': tsPlugin,
