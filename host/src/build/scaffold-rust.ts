@@ -16,6 +16,7 @@ export function rustTemplates(t: TemplateInput): Record<string, string> {
     '.cargo/config.toml': cargoConfig(),
     'plugin.yaml': pluginYaml(t),
     'src/lib.rs': t.kind === 'reader' ? readerLib(t) : writerLib(t),
+    'src/logic.rs': t.kind === 'reader' ? READER_LOGIC : WRITER_LOGIC,
     'test-config.json': `${JSON.stringify(t.kind === 'reader' ? { stream: 'greetings', count: 3 } : {}, null, 2)}\n`,
     '.gitignore': 'target/\ndist/\n',
     'README.md': readme(t),
@@ -106,11 +107,14 @@ function readerLib(t: TemplateInput): string {
   return `//! ${t.name}: a dativo reader plugin (dativo-plugin-sdk). It emits \`count\` greeting rows
 //! as one JSON Lines batch; replace \`open\` and \`next\` with your source.
 
-use dativo_plugin_sdk::serde_json::{self, json};
+use dativo_plugin_sdk::serde_json::json;
 use dativo_plugin_sdk::{
     config, export_reader, log, Batch, Encoding, Extraction, JsonLinesBatch, ReadRequest, Reader, Result, Spec, StreamDescriptor,
 };
 use serde::Deserialize;
+
+/// The pure logic (no host calls): \`cargo test --lib\` runs it on the build machine.
+mod logic;
 
 /// The config (JSON); its schema is in \`spec\`. The SDK hands over the plugin's own keys
 /// only: the job's incremental block arrives as \`ReadRequest::incremental\`.
@@ -176,11 +180,8 @@ impl Reader for Plugin {
             log::debug(&format!("incremental read: {} on {:?}", inc.strategy, inc.cursor_field));
         }
         // Incremental: the checkpoint of the last run says where to resume.
-        let after = match request.checkpoint.as_deref() {
-            Some(cp) => serde_json::from_str::<serde_json::Value>(cp)?["last_id"].as_u64().unwrap_or(0),
-            None => 0,
-        };
-        Ok(Greetings { next_id: after + 1, last_id: config.count, done: false })
+        let next_id = logic::first_id(request.checkpoint.as_deref())?;
+        Ok(Greetings { next_id, last_id: config.count, done: false })
     }
 }
 
@@ -198,11 +199,11 @@ impl Extraction for Greetings {
         self.done = true;
         let mut batch = JsonLinesBatch::new();
         for id in self.next_id..=self.last_id {
-            batch.push(&json!({"id": id, "greeting": format!("hello #{id}")}))?;
+            batch.push(&logic::greeting(id))?;
         }
         log::debug(&format!("emitting {} rows", batch.rows()));
         // The host persists the checkpoint only after this batch is committed.
-        Ok(Some(batch.finish(Some(json!({"last_id": self.last_id}).to_string()))))
+        Ok(Some(batch.finish(Some(logic::checkpoint(self.last_id)))))
     }
 }
 `;
@@ -218,6 +219,9 @@ use dativo_plugin_sdk::{
     config, export_writer, json_lines_rows, log, Batch, CommitInfo, Encoding, Result, Sink, Spec, WriteRequest, Writer,
 };
 use serde::Deserialize;
+
+/// The pure logic (no host calls): \`cargo test --lib\` runs it on the build machine.
+mod logic;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -245,32 +249,30 @@ impl Writer for Plugin {
 
     fn open(request: WriteRequest) -> Result<CountingSink> {
         config::parse::<Config>(&request.config)?;
-        Ok(CountingSink { stream: request.stream.name, records: 0, bytes: 0 })
+        Ok(CountingSink { stream: request.stream.name, totals: logic::Totals::default() })
     }
 }
 
 pub struct CountingSink {
     stream: String,
-    records: u64,
-    bytes: u64,
+    totals: logic::Totals,
 }
 
 impl Sink for CountingSink {
     fn write(&mut self, batch: Batch) -> Result<()> {
         let rows = json_lines_rows(&batch)?; // a not-supported error for other encodings
-        self.records += rows.len() as u64;
-        self.bytes += batch.bytes.len() as u64;
+        self.totals.add(rows.len(), batch.bytes.len());
         Ok(())
     }
 
     fn commit(&mut self) -> Result<CommitInfo> {
-        log::info(&format!("{}: {} records committed", self.stream, self.records));
-        Ok(CommitInfo { records: self.records, bytes: self.bytes, locations: vec![] })
+        let logic::Totals { records, bytes } = self.totals;
+        log::info(&format!("{}: {} records committed", self.stream, records));
+        Ok(CommitInfo { records, bytes, locations: vec![] })
     }
 
     fn abort(&mut self) -> Result<()> {
-        self.records = 0;
-        self.bytes = 0;
+        self.totals = logic::Totals::default();
         Ok(())
     }
 }
@@ -290,3 +292,75 @@ come from DATIVO_SECRET_<NAME> environment variables. See docs/rust-plugins.md i
 dativo-host.
 `;
 }
+
+const LOGIC_HEADER = `//! The plugin's pure logic: no host call in here, so \`cargo test --lib\` runs it on the
+//! build machine's own target (the WebAssembly parts run in the host: test/plugin.test.ts).
+`;
+
+const READER_LOGIC = `${LOGIC_HEADER}
+use dativo_plugin_sdk::serde_json::{self, json, Value};
+
+/// The first id to emit: one after the checkpoint's \`last_id\` (1 without a checkpoint).
+pub fn first_id(checkpoint: Option<&str>) -> serde_json::Result<u64> {
+    Ok(match checkpoint {
+        Some(cp) => serde_json::from_str::<Value>(cp)?["last_id"].as_u64().unwrap_or(0) + 1,
+        None => 1,
+    })
+}
+
+/// One record of the stream.
+pub fn greeting(id: u64) -> Value {
+    json!({"id": id, "greeting": format!("hello #{id}")})
+}
+
+/// The checkpoint after record \`last_id\`: where the next run resumes.
+pub fn checkpoint(last_id: u64) -> String {
+    json!({"last_id": last_id}).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resumes_after_the_checkpoint() {
+        assert_eq!(first_id(None).unwrap(), 1);
+        assert_eq!(first_id(Some(&checkpoint(41))).unwrap(), 42);
+        assert!(first_id(Some("not json")).is_err());
+    }
+
+    #[test]
+    fn greets_by_id() {
+        assert_eq!(greeting(7), json!({"id": 7, "greeting": "hello #7"}));
+    }
+}
+`;
+
+const WRITER_LOGIC = `${LOGIC_HEADER}
+/// What a sink was given since it opened (or aborted): reported on commit.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Totals {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+impl Totals {
+    pub fn add(&mut self, records: usize, bytes: usize) {
+        self.records += records as u64;
+        self.bytes += bytes as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_up_batches() {
+        let mut t = Totals::default();
+        t.add(3, 30);
+        t.add(2, 12);
+        assert_eq!(t, Totals { records: 5, bytes: 42 });
+    }
+}
+`;

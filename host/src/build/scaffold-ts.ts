@@ -15,7 +15,7 @@ export function tsTemplates(t: TsTemplateInput): Record<string, string> {
     'src/index.ts': t.kind === 'reader' ? reader(t) : writer(t),
     'test-config.json': `${JSON.stringify(t.kind === 'reader' ? { stream: 'greetings', count: 3 } : {}, null, 2)}\n`,
     '.gitignore': 'dist/\n',
-    'README.md': `# ${t.name}\n\nA dativo ${t.kind} plugin (TypeScript, componentize-js).\n\n    dativo-host plugin build .     # -> dist/${t.name}.wasm and dist/plugin.yaml\n    dativo-host plugin test .      # build, then the ${t.kind} lifecycle in the sandbox\n\nSee docs/typescript-plugins.md in dativo-host.\n`,
+    'README.md': `# ${t.name}\n\nA dativo ${t.kind} plugin (TypeScript, componentize-js).\n\n    dativo-host plugin build .     # -> dist/${t.name}.wasm and dist/plugin.yaml\n    dativo-host plugin test .      # build, then the ${t.kind} lifecycle in the sandbox\n    npm test                       # test/*.test.ts with vitest and dativo-host/testing\n\nSee docs/typescript-plugins.md and docs/testing-plugins.md in dativo-host.\n`,
   };
 }
 
@@ -96,6 +96,12 @@ import { defineWriter, log, PluginError } from '${t.sdkImport}';
 
 export const writer = defineWriter({
   spec: { version: '0.1.0', configSchema: { type: 'object', additionalProperties: false, properties: {} }, encodings: ['json-lines'] },
+  // No keys of its own yet: any key is refused, as the schema says.
+  parseConfig(value) {
+    const unknown = Object.keys((value ?? {}) as object);
+    if (unknown.length > 0) throw PluginError.config(\`unknown config key(s): \${unknown.join(', ')}\`);
+    return {};
+  },
   open({ stream }) {
     let records = 0;
     let bytes = 0;

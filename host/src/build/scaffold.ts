@@ -11,6 +11,7 @@ import { ConfigError } from '../errors/index.js';
 import { tsTemplates } from './scaffold-ts.js';
 import { packageRoot } from '../package-root.js';
 import { rustTemplates } from './scaffold-rust.js';
+import { testTemplates } from './scaffold-tests.js';
 
 export type ScaffoldKind = 'reader' | 'writer';
 export type ScaffoldLang = 'rust' | 'ts';
@@ -36,6 +37,9 @@ const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 /** The TypeScript SDK's entry module shipped with this package. */
 export const TS_SDK_ENTRY = join(packageRoot, 'plugins-ts', 'sdk', 'src', 'index.ts');
 
+/** dativo-host/testing's entry (built to dist/), which the scaffolds' own tests import. */
+export const KIT_ENTRY = join(packageRoot, 'dist', 'testing', 'index.js');
+
 /** The SDK crate shipped with this package, if present (a repository checkout). */
 export const SDK_DIR = join(packageRoot, 'plugins-rust', 'dativo-plugin-sdk');
 
@@ -52,7 +56,8 @@ export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
   if (opts.lang === 'ts') {
     if (!existsSync(TS_SDK_ENTRY)) throw new ConfigError('PLUGIN_INIT_UNSUPPORTED', `the TypeScript SDK is not in this installation (${TS_SDK_ENTRY})`);
     const sdkImport = relativePath(join(dir, 'src'), TS_SDK_ENTRY).replace(/\.ts$/, '.js');
-    return writeFiles(dir, tsTemplates({ name: opts.name, kind: opts.kind, sdkImport }), { path: sdkImport });
+    const tests = testTemplates({ name: opts.name, kind: opts.kind, lang: 'ts', kitPath: relativePath(dir, KIT_ENTRY) });
+    return writeFiles(dir, { ...tsTemplates({ name: opts.name, kind: opts.kind, sdkImport }), ...tests }, { path: sdkImport });
   }
 
   let sdk: ScaffoldResult['sdk'];
@@ -62,7 +67,8 @@ export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
     sdk = { version: '0.1' };
   }
 
-  return writeFiles(dir, rustTemplates({ name: opts.name, kind: opts.kind, sdk }), sdk);
+  const tests = testTemplates({ name: opts.name, kind: opts.kind, lang: 'rust', kitPath: relativePath(dir, KIT_ENTRY) });
+  return writeFiles(dir, { ...rustTemplates({ name: opts.name, kind: opts.kind, sdk }), ...tests }, sdk);
 }
 
 /**
