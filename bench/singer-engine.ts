@@ -8,7 +8,7 @@
  * per case, median of BENCH_RUNS alternating runs; dativo-host's overhead over the tap alone.
  *
  *   bash .ci/install-engines.sh && npm run build --silent && npx tsx bench/singer-engine.ts
- *   (ENGINE_ROWS=200000 BENCH_RUNS=3)
+ *   (ENGINE_ROWS=200000 BENCH_RUNS=3; ENGINE_CASES=dev/null,dativo for a subset)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,8 +75,11 @@ function main() {
       return `DATIVO_LOG_LEVEL=error ${q(process.execPath)} ${q(join(ROOT, 'bin', 'dativo-host.mjs'))} run job.yaml >run.json 2>run.log`;
     },
   };
+  // ENGINE_CASES=alone,dativo: only the cases whose name holds one of these words.
+  const only = process.env.ENGINE_CASES?.split(',');
+  const chosen = Object.entries(cases).filter(([name]) => !only || only.some((w) => name.includes(w)));
   const results: Record<string, { wallS: number; rssMb: number }[]> = {};
-  for (let i = 0; i < RUNS; i++) for (const [name, cmd] of Object.entries(cases)) (results[name] ??= []).push(timed(cmd()));
+  for (let i = 0; i < RUNS; i++) for (const [name, cmd] of chosen) (results[name] ??= []).push(timed(cmd()));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = median(results['tap > /dev/null']!.map((r) => r.wallS));
   console.log(`${N.toLocaleString('en')} rows, median of ${RUNS} alternating run(s)`);

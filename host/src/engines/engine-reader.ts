@@ -83,9 +83,11 @@ export abstract class EngineReader implements SourceReader {
    * ENGINE_MESSAGE_INVALID on a line that is not a JSON object, and the exit error when the
    * connector fails (unless `onExit` returns an error of its own first).
    */
-  protected async *run(args: ConnectorArgs, onExit?: (failed: boolean) => Error | undefined): AsyncGenerator<Message> {
-    for await (const { line, n } of this.#lines(args, onExit)) {
-      if (line.trim() !== '') yield { n, msg: this.#parse(line, n) };
+  protected async *run(args: ConnectorArgs, onExit?: (failed: boolean) => Error | undefined): AsyncGenerator<Message[]> {
+    for await (const lines of this.#lines(args, onExit)) {
+      const out: Message[] = [];
+      for (const { line, n } of lines) if (line.trim() !== '') out.push({ n, msg: this.#parse(line, n) });
+      yield out;
     }
   }
 
@@ -93,15 +95,17 @@ export abstract class EngineReader implements SourceReader {
   protected async output(args: ConnectorArgs, maxBytes = 64 * 2 ** 20): Promise<string> {
     const parts: string[] = [];
     let bytes = 0;
-    for await (const { line } of this.#lines(args)) {
-      bytes += line.length + 1;
-      if (bytes > maxBytes) throw engineError('ENGINE_OUTPUT_LIMIT', this.source.name, `more than ${maxBytes} bytes of output`);
-      parts.push(line);
+    for await (const lines of this.#lines(args)) {
+      for (const { line } of lines) {
+        bytes += line.length + 1;
+        if (bytes > maxBytes) throw engineError('ENGINE_OUTPUT_LIMIT', this.source.name, `more than ${maxBytes} bytes of output`);
+        parts.push(line);
+      }
     }
     return parts.join('\n');
   }
 
-  async *#lines(args: ConnectorArgs, onExit?: (failed: boolean) => Error | undefined): AsyncGenerator<{ line: string; n: number }> {
+  async *#lines(args: ConnectorArgs, onExit?: (failed: boolean) => Error | undefined): AsyncGenerator<{ line: string; n: number }[]> {
     const dir = await PrivateDir.create();
     let proc: ConnectorProcess | undefined;
     try {
@@ -140,9 +144,9 @@ export abstract class EngineReader implements SourceReader {
   /** The messages of one run, for small outputs (spec, discover, check): at most `max` of them. */
   protected async collect(args: ConnectorArgs, max = 100_000): Promise<Message[]> {
     const out: Message[] = [];
-    for await (const m of this.run(args)) {
-      if (out.length >= max) throw engineError('ENGINE_OUTPUT_LIMIT', this.source.name, `more than ${max} messages`);
-      out.push(m);
+    for await (const ms of this.run(args)) {
+      if (out.length + ms.length > max) throw engineError('ENGINE_OUTPUT_LIMIT', this.source.name, `more than ${max} messages`);
+      out.push(...ms);
     }
     return out;
   }

@@ -87,7 +87,8 @@ export interface Exit {
 }
 
 /**
- * One run of a connector command in `dir`. `lines()` yields its stdout lines as they come
+ * One run of a connector command in `dir`. `lines()` yields its stdout lines as they come,
+ * the lines of each pipe read together (one await per read, not per line)
  * (backpressure: the child blocks while the consumer is busy); `exit` settles when it ends.
  */
 export class ConnectorProcess {
@@ -169,14 +170,15 @@ export class ConnectorProcess {
     }
   }
 
-  /** stdout, line by line (without the newline), each at most limits.maxLineBytes. */
-  async *lines(): AsyncGenerator<{ line: string; n: number }> {
+  /** stdout's lines (without the newline), each at most limits.maxLineBytes, a pipe read at a time. */
+  async *lines(): AsyncGenerator<{ line: string; n: number }[]> {
     const max = this.#spec.limits.maxLineBytes;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let n = 0;
     for await (const chunk of this.#child.stdout! as AsyncIterable<Buffer>) {
       this.#armIdle();
+      const out: { line: string; n: number }[] = [];
       let start = 0;
       for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
         const piece = chunk.subarray(start, nl);
@@ -186,15 +188,16 @@ export class ConnectorProcess {
         const line = pendingBytes === 0 ? piece.toString('utf8') : Buffer.concat([...pending, piece]).toString('utf8');
         pending = [];
         pendingBytes = 0;
-        yield { line, n };
+        out.push({ line, n });
       }
       if (start < chunk.length) {
         pending.push(chunk.subarray(start));
         pendingBytes += chunk.length - start;
         if (pendingBytes > max) this.#tooLong(n + 1, max);
       }
+      if (out.length > 0) yield out;
     }
-    if (pendingBytes > 0) yield { line: Buffer.concat(pending).toString('utf8'), n: n + 1 };
+    if (pendingBytes > 0) yield [{ line: Buffer.concat(pending).toString('utf8'), n: n + 1 }];
   }
 
   #tooLong(n: number, max: number): never {

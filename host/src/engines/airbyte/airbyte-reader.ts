@@ -70,7 +70,7 @@ export class AirbyteReader extends EngineReader {
   async #small(args: ConnectorArgs): Promise<Record<string, unknown>[]> {
     let failure: PluginError | undefined;
     const out: Record<string, unknown>[] = [];
-    for await (const { msg } of this.run(args, () => failure)) {
+    for await (const msgs of this.run(args, () => failure)) for (const { msg } of msgs) {
       if (msg.type === 'LOG') this.#log(msg);
       else if (msg.type === 'TRACE' && obj(msg.trace)?.type === 'ERROR') failure ??= traceError(this.source.name, obj(msg.trace)!);
       else if (out.length < 10_000) out.push(msg);
@@ -105,13 +105,13 @@ export class AirbyteReader extends EngineReader {
     if (cursor && req.checkpoint !== undefined) args.push('--state', { file: 'state.json', value: req.checkpoint });
     const batcher = new RecordBatcher(this.source.config.batch_rows);
     let failure: PluginError | undefined;
-    for await (const { n, msg } of this.run(args, () => failure)) {
+    for await (const msgs of this.run(args, () => failure)) for (const { n, msg } of msgs) {
       if (failure) continue; // after an error, only the exit matters
       switch (msg.type) {
         case 'RECORD': {
           const rec = obj(msg.record);
           if (!rec || !obj(rec.data)) throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, `stdout line ${n}: a RECORD without record.data`, { line: n });
-          if (rec.stream === req.stream) yield* batcher.add(obj(rec.data)!);
+          if (rec.stream === req.stream) for (const b of batcher.add(obj(rec.data)!)) yield b;
           break;
         }
         case 'STATE': {

@@ -57,14 +57,14 @@ export class SingerReader extends EngineReader {
     if (cursor && req.checkpoint !== undefined) args.push('--state', { file: 'state.json', value: req.checkpoint });
     const batcher = new RecordBatcher(this.source.config.batch_rows);
     const streamId = catalog.streams.find((s) => nameOf(s) === req.stream || s.tap_stream_id === req.stream)!.tap_stream_id;
-    for await (const { n, msg } of this.run(args)) {
+    for await (const msgs of this.run(args)) for (const { n, msg } of msgs) {
       switch (msg.type) {
         case 'RECORD':
           if (msg.stream !== req.stream && msg.stream !== streamId) break;
           if (msg.record === null || typeof msg.record !== 'object' || Array.isArray(msg.record)) {
             throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, `stdout line ${n}: a RECORD without a record object`, { line: n });
           }
-          yield* batcher.add(msg.record as Record<string, unknown>);
+          for (const b of batcher.add(msg.record as Record<string, unknown>)) yield b;
           break;
         case 'STATE':
           batcher.state(JSON.stringify(msg.value ?? null));
