@@ -37,6 +37,7 @@ const state = (dir: string) => {
   return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { checkpoint: string }) : undefined;
 };
 
+// Each faker call starts Python and imports the CDK (2-10 s on a busy 2-core machine).
 describe('airbyte engine: source-faker', () => {
   it('full run equals the source run alone; the rerun resumes from the committed state and loads nothing twice', async () => {
     const ws = fakerJob();
@@ -66,7 +67,7 @@ describe('airbyte engine: source-faker', () => {
     const again = await runJob(ws.job);
     expect(again.records).toBe(0);
     expect(readRows(ws.out)).toHaveLength(2500);
-  });
+  }, 300_000);
 
   it('spec, check and discover go through the source', () => {
     const ws = fakerJob();
@@ -78,7 +79,7 @@ describe('airbyte engine: source-faker', () => {
     const discover = JSON.parse(runCli(['discover', ws.job, '--json']).stdout) as { streams: { offered: { name: string; supportsIncremental: boolean; cursorFields: string[] }[] }[] };
     expect(discover.streams[0]!.offered.map((s) => s.name).sort()).toEqual(['products', 'purchases', 'users']);
     expect(discover.streams[0]!.offered.find((s) => s.name === 'users')).toMatchObject({ supportsIncremental: true, cursorFields: ['updated_at'] });
-  });
+  }, 300_000);
 
   it('engines install keeps the venv CI made (same layout); a package not installed is refused at planning', () => {
     const r = runCli(['engines', 'install', 'airbyte', 'airbyte-source-faker==7.2.1']);
@@ -87,5 +88,5 @@ describe('airbyte engine: source-faker', () => {
     const ws = fakerJob();
     ws.writeJob({ source: { engine_config: { package: 'airbyte-source-nothing-here' }, config: {} } });
     expect(() => planJob(ws.job)).toThrow(expect.objectContaining({ code: 'ENGINE_NOT_INSTALLED', message: expect.stringMatching(/dativo-host engines install airbyte airbyte-source-nothing-here/) }));
-  });
+  }, 300_000);
 });

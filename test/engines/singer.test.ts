@@ -79,7 +79,7 @@ describe('singer engine: tap-spreadsheets', () => {
     expect(rowsOf(ws)).toEqual(expected);
     expect(summary.notes.join('\n')).toMatch(/singer:tap-spreadsheets runs as a subprocess OUTSIDE the WebAssembly sandbox/);
     expect(JSON.parse(committedState(ws)!.checkpoint)).toMatchObject({ bookmarks: { orders: { replication_key: '_sdc_last_modified' } } });
-  });
+  }, 300_000);
 
   it('incremental: a rerun loads only the new file; a run failing after some records saves no state', async () => {
     const ws = engineWorkspace('singer', 'orders', PROPERTIES);
@@ -107,7 +107,7 @@ describe('singer engine: tap-spreadsheets', () => {
     // Nothing new: nothing loaded (the tap skips files at or before its bookmark).
     expect((await runJob(ws.job)).records).toBe(0);
     expect(rowsOf(ws)).toHaveLength(600);
-  });
+  }, 300_000);
 
   it('check and discover run the tap; check says it runs outside the sandbox', () => {
     const ws = engineWorkspace('singer', 'orders', PROPERTIES);
@@ -121,7 +121,7 @@ describe('singer engine: tap-spreadsheets', () => {
     expect(discover.status).toBe(0);
     const offered = JSON.parse(discover.stdout).streams[0].offered;
     expect(offered[0]).toMatchObject({ name: 'orders', primaryKey: ['id'], cursorFields: ['_sdc_last_modified'], supportsIncremental: true });
-  });
+  }, 300_000);
 
   it('the registry decides: an engine the connector does not list, or the cloud, is refused before anything runs', () => {
     const ws = engineWorkspace('singer', 'orders', PROPERTIES);
@@ -133,5 +133,5 @@ describe('singer engine: tap-spreadsheets', () => {
     expect(planJob(ws.job).source.engine?.name).toBe('singer:tap-spreadsheets');
     ws.writeJob({ environment: 'cloud', source: { engine_config: { command: [spreadsheetsTap()] } } });
     expect(() => planJob(ws.job)).toThrow(expect.objectContaining({ code: 'CONFIG_CONNECTOR_NOT_ALLOWED' }));
-  });
+  }, 300_000);
 });
