@@ -12,8 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { FIXTURE_DIR, REPO } from '../helpers/fixtures.js';
 
-// Inside the checkout (vitest and the kit are found from there), never committed (.build/).
-const root = join(FIXTURE_DIR, 'own-tests');
+// Inside the checkout (vitest and the kit are found from there), never committed, and outside
+// test/ and host/src/, so that the suite's own globs do not collect the generated tests.
+const root = join(REPO, '.scratch', 'scaffold-own-tests');
 const bin = join(root, 'bin');
 const NPM_CLI = realpathSync(spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim());
 /** Node, npm and Debian's Rust toolchain only: no rustup cargo first on PATH. */
@@ -46,7 +47,7 @@ describe('plugin init: the generated tests', () => {
   it('a TypeScript writer: npm test passes, and fails when the writer miscounts', () => {
     const dir = init('own-ts-writer', 'ts');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts).toEqual({ test: 'vitest run' });
-    expect(readFileSync(join(dir, 'vitest.config.ts'), 'utf8')).toContain('"../../../../dist/testing/index.js"');
+    expect(readFileSync(join(dir, 'vitest.config.ts'), 'utf8')).toContain('"../../../dist/testing/index.js"');
     expect(npmTest(dir)).toMatchObject({ status: 0, summary: '2 passed (2)' });
     const src = join(dir, 'src', 'index.ts');
     writeFileSync(src, readFileSync(src, 'utf8').replace('if (b === 10) records++;', 'if (b === 10) records += 2;'));
