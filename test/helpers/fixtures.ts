@@ -1,12 +1,18 @@
 import { readFileSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const FIXTURE_DIR = join(REPO, 'test', '.build');
 export const FIXTURE_INDEX = join(FIXTURE_DIR, 'fixtures.json');
+/**
+ * The cargo target dir the scaffold tests share. It lives in the cache dir, not in the
+ * checkout, so a fresh clone does not rebuild the standard library (host and wasm) that
+ * every scaffolded crate needs: minutes on 2 cores.
+ */
+export const SCAFFOLD_TARGET_DIR = join(process.env.DATIVO_CACHE_DIR ?? join(homedir(), '.cache', 'dativo-host'), 'test-scaffold-target');
 
 interface FixtureIndex {
   rust: Record<string, string>;

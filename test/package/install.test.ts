@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlink
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { FIXTURE_DIR, REPO, tempDir } from '../helpers/fixtures.js';
+import { REPO, SCAFFOLD_TARGET_DIR, tempDir } from '../helpers/fixtures.js';
 import { readRows } from '../helpers/job.js';
 
 const work = tempDir('dativo-package-');
@@ -145,7 +145,7 @@ run.cleanup();
     // The machine's PATH (cargo), a shared target dir: the standard library is built once.
     const test = run(join(app, 'node_modules', '.bin', 'dativo-host'), ['plugin', 'test', dir], {
       cwd: app,
-      env: { DATIVO_LOG_LEVEL: 'warn', CARGO_TARGET_DIR: join(FIXTURE_DIR, 'scaffold-target') },
+      env: { DATIVO_LOG_LEVEL: 'warn', CARGO_TARGET_DIR: SCAFFOLD_TARGET_DIR },
       timeout: 900_000,
     });
     expect(test.status).toBe(0);
@@ -160,7 +160,7 @@ run.cleanup();
       expect(existsSync(target!), `${target} is missing: bash .ci/install-rust-wasm.sh installs Debian's Rust toolchain`).toBe(true);
       symlinkSync(target!, join(debian, name!));
     }
-    const env = { PATH: debian, RUSTC: '/usr/bin/rustc', RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(FIXTURE_DIR, 'scaffold-target'), HOME: process.env.HOME ?? '/root' };
+    const env = { PATH: debian, RUSTC: '/usr/bin/rustc', RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: SCAFFOLD_TARGET_DIR, HOME: process.env.HOME ?? '/root' };
     expect(npmTest(dir, env, 1_500_000)).toEqual({ status: 0, summary: '3 passed (3)' });
     // cargo test fails when the pure logic does not do what its tests say.
     const logic = join(dir, 'src', 'logic.rs');

@@ -16,11 +16,11 @@ import { findCargoComponent } from '../../host/src/build/cargo-component.js';
 import { defaultCacheDir } from '../../host/src/files/cache-dir.js';
 import { inspectComponent } from '../../host/src/capabilities/review/inspect-component.js';
 import { loadPlugin } from '../../host/src/runtime/load-plugin.js';
-import { FIXTURE_DIR, REPO, fixture, sha256File, tempDir } from '../helpers/fixtures.js';
+import { REPO, SCAFFOLD_TARGET_DIR, fixture, sha256File, tempDir } from '../helpers/fixtures.js';
 import { readRows } from '../helpers/job.js';
 
 /** Shared with the other scaffold tests: the standard library is built once per machine. */
-const TARGET_DIR = join(FIXTURE_DIR, 'scaffold-target');
+const TARGET_DIR = SCAFFOLD_TARGET_DIR;
 /**
  * The hand-run `cargo component build` (the crate's .cargo/config.toml: other rustflags, so
  * its own standard library build), kept in the cache dir so a fresh clone's CI reuses it.

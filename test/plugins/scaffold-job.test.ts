@@ -11,10 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 
 import { inspectComponent } from '../../host/src/capabilities/review/inspect-component.js';
-import { FIXTURE_DIR, REPO, tempDir } from '../helpers/fixtures.js';
+import { REPO, SCAFFOLD_TARGET_DIR, tempDir } from '../helpers/fixtures.js';
 import { readRows } from '../helpers/job.js';
 
-const TARGET_DIR = join(FIXTURE_DIR, 'scaffold-target');
+const TARGET_DIR = SCAFFOLD_TARGET_DIR;
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/helpers/cli.ts'), ...args], {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync,
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { FIXTURE_DIR, REPO } from '../helpers/fixtures.js';
+import { REPO, SCAFFOLD_TARGET_DIR } from '../helpers/fixtures.js';
 
 // Inside the checkout (vitest and the kit are found from there), never committed, and outside
 // test/ and host/src/, so that the suite's own globs do not collect the generated tests.
@@ -18,7 +18,7 @@ const root = join(REPO, '.scratch', 'scaffold-own-tests');
 const bin = join(root, 'bin');
 const NPM_CLI = realpathSync(spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim());
 /** Node, npm and Debian's Rust toolchain only: no rustup cargo first on PATH. */
-const env = { PATH: bin, RUSTC: '/usr/bin/rustc', RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(FIXTURE_DIR, 'scaffold-target'), DATIVO_LOG_LEVEL: 'warn' };
+const env = { PATH: bin, RUSTC: '/usr/bin/rustc', RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: SCAFFOLD_TARGET_DIR, DATIVO_LOG_LEVEL: 'warn' };
 
 beforeAll(() => {
   rmSync(root, { recursive: true, force: true });

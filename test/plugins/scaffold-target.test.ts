@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { FIXTURE_DIR, REPO, tempDir } from '../helpers/fixtures.js';
+import { REPO, SCAFFOLD_TARGET_DIR, tempDir } from '../helpers/fixtures.js';
 
-const SHARED = join(FIXTURE_DIR, 'scaffold-target');
+const SHARED = SCAFFOLD_TARGET_DIR;
 
 function cli(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string; ms: number } {
   const started = Date.now();

@@ -2,7 +2,7 @@
  * `dativo-host plugin init` then `dativo-host plugin test`, with no edit in between:
  * the scaffolded crate (outside the repository, so it must build standalone with its
  * own [workspace]) builds into a component and passes its lifecycle in the sandbox.
- * Both kinds share one cargo target dir (test/.build/scaffold-target), so only the
+ * Both kinds share one cargo target dir (SCAFFOLD_TARGET_DIR: the cache dir's test-scaffold-target/), so only the
  * first build compiles the standard library and wit-bindgen.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,9 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { FIXTURE_DIR, REPO, tempDir } from '../helpers/fixtures.js';
+import { REPO, SCAFFOLD_TARGET_DIR, tempDir } from '../helpers/fixtures.js';
 
-const TARGET_DIR = join(FIXTURE_DIR, 'scaffold-target');
+const TARGET_DIR = SCAFFOLD_TARGET_DIR;
 
 function cli(args: string[], cwd = REPO): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/helpers/cli.ts'), ...args], {
