@@ -93,8 +93,10 @@ describe('parallel streams', () => {
 
   it('a failure in one stream stops the others: no other reader reads on to the end of its file', async () => {
     const ws = streamsWorkspace(4);
-    for (const s of ws.streams) ws.writeCsv(s, 400_000);
-    ws.writeCsv('s2', 400_000, [1]);
+    // The others are long enough that none can reach its end while s2 starts up and fails
+    // on its first batch, even on a loaded machine (400 k rows did once, under CI load).
+    for (const s of ws.streams) ws.writeCsv(s, 1_500_000);
+    ws.writeCsv('s2', 1_500_000, [1]);
     ws.writeJob({ max_parallel_streams: 4, source: { config: { batch_rows: 1000 } } });
     const { error, logs } = await run(ws.job);
     expect(error?.code).toBe('DATA_VALIDATION_FAILED');
