@@ -9,34 +9,23 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../helpers/fixtures.js';
+import { S3RVER_CREDS, startS3rver, type S3rverFixture } from '../helpers/s3rver.js';
 import { readRows } from '../helpers/job.js';
 import { range, sorted, twoMachines, type Machines } from './machines.js';
 
-const CREDS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
-let server: S3rver;
+const CREDS = S3RVER_CREDS;
+let s3rver: S3rverFixture;
 let endpoint: string;
 let s3: S3Client;
-const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: tempDir('s3rver-'), configureBuckets: [{ name: 'lake', configs: [] }] });
-  const { port } = (await server.run()) as { port: number };
-  endpoint = `http://127.0.0.1:${port}`;
-  for (const [k, v] of Object.entries(CREDS)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  s3 = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  s3rver = await startS3rver();
+  ({ endpoint, s3 } = s3rver);
 });
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-  await server.close();
-});
+afterAll(() => s3rver.close());
 
 const keys = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
 const getText = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: 'lake', Key: key }))).Body!.transformToString();
