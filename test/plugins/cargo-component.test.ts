@@ -10,13 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 
 import { findCargoComponent } from '../../host/src/build/cargo-component.js';
 import { defaultCacheDir } from '../../host/src/files/cache-dir.js';
 import { inspectComponent } from '../../host/src/capabilities/review/inspect-component.js';
 import { loadPlugin } from '../../host/src/runtime/load-plugin.js';
 import { REPO, SCAFFOLD_TARGET_DIR, fixture, sha256File, tempDir } from '../helpers/fixtures.js';
+import { writeGreetingsJob } from '../helpers/greetings-job.js';
 import { readRows } from '../helpers/job.js';
 
 /** Shared with the other scaffold tests: the standard library is built once per machine. */
@@ -41,41 +42,10 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | nu
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const CONTRACT = {
-  apiVersion: 'v3.0.2',
-  kind: 'DataContract',
-  id: 'greetings-contract',
-  version: '1.0.0',
-  status: 'active',
-  schema: [
-    {
-      name: 'greetings',
-      logicalType: 'object',
-      properties: [
-        { name: 'id', logicalType: 'integer', physicalType: 'bigint', required: true, primaryKey: true },
-        { name: 'greeting', logicalType: 'string' },
-      ],
-    },
-  ],
-};
-
 /** Runs a job reading `count` greetings through the plugin; returns the committed rows. */
 function runJob(plugin: string, count: number): Array<{ id: number; greeting: string }> {
   const dir = tempDir('dativo-cc-job-');
-  writeFileSync(join(dir, 'greetings.odcs.yaml'), stringify(CONTRACT));
-  const job = {
-    tenant_id: 'acme',
-    environment: 'test',
-    job_name: 'greetings',
-    source_connector: 'rest_api',
-    target_connector: 'local',
-    asset_path: 'greetings.odcs.yaml',
-    source: { plugin, objects: ['greetings'], config: { count } },
-    target: { connection: { local: { path: join(dir, 'out') } } },
-    state: { path: join(dir, 'state') },
-  };
-  writeFileSync(join(dir, 'job.yaml'), stringify(job));
-  const run = cli(['run', join(dir, 'job.yaml')]);
+  const run = cli(['run', writeGreetingsJob(dir, plugin, count)]);
   expect(run.status).toBe(0);
   return readRows(join(dir, 'out'))
     .map((r) => ({ id: Number(r.id), greeting: String(r.greeting) }))

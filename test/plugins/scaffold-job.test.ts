@@ -5,13 +5,13 @@
  * resumes from the committed checkpoint.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 
 import { inspectComponent } from '../../host/src/capabilities/review/inspect-component.js';
 import { REPO, SCAFFOLD_TARGET_DIR, tempDir } from '../helpers/fixtures.js';
+import { writeGreetingsJob } from '../helpers/greetings-job.js';
 import { readRows } from '../helpers/job.js';
 
 const TARGET_DIR = SCAFFOLD_TARGET_DIR;
@@ -26,42 +26,8 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const CONTRACT = {
-  apiVersion: 'v3.0.2',
-  kind: 'DataContract',
-  id: 'greetings-contract',
-  version: '1.0.0',
-  status: 'active',
-  schema: [
-    {
-      name: 'greetings',
-      logicalType: 'object',
-      properties: [
-        { name: 'id', logicalType: 'integer', physicalType: 'bigint', required: true, primaryKey: true },
-        { name: 'greeting', logicalType: 'string' },
-      ],
-    },
-  ],
-};
-
 /** A job reading the scaffold's greetings incrementally (cursor on id) into out/. */
-function writeJob(dir: string, plugin: string, count: number): string {
-  writeFileSync(join(dir, 'greetings.odcs.yaml'), stringify(CONTRACT));
-  const job = {
-    tenant_id: 'acme',
-    environment: 'test',
-    job_name: 'greetings',
-    source_connector: 'rest_api',
-    target_connector: 'local',
-    asset_path: 'greetings.odcs.yaml',
-    source: { plugin, objects: ['greetings'], config: { count }, incremental: { strategy: 'cursor', cursor_field: 'id' } },
-    target: { connection: { local: { path: join(dir, 'out') } } },
-    state: { path: join(dir, 'state') },
-  };
-  const file = join(dir, 'job.yaml');
-  writeFileSync(file, stringify(job));
-  return file;
-}
+const writeJob = (dir: string, plugin: string, count: number): string => writeGreetingsJob(dir, plugin, count, { incremental: true });
 
 describe.each(['rust', 'ts'] as const)('a scaffolded %s reader in a job', (lang) => {
   it('runs with an incremental block and resumes from its checkpoint', async () => {
