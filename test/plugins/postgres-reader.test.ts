@@ -143,6 +143,17 @@ interface JobOptions {
   password?: string;
 }
 
+/** A postgres-reader instance in this process, granted the server's port and `pg_password`. */
+async function openReader(password: string) {
+  const plugin = await loadPlugin({
+    manifest: writeManifest(component, { name: 'postgres-reader', capabilities: { tcp: [`127.0.0.1:${server.port}`], secrets: ['pg_password'] } }),
+    env: {},
+    secrets: new StaticSecretManager({ pg_password: password }),
+    logger: createLogger({ destination: new MemoryLogDestination(), level: 'debug' }),
+  });
+  return plugin.openReader();
+}
+
 /** A job folder (contract, secrets file, manifest granting 127.0.0.1:port) and a runner. */
 function jobFolder() {
   const dir = tempDir('dativo-pg-job-');
@@ -250,13 +261,7 @@ describe('postgres-reader against PostgreSQL 15', () => {
   }, 180_000);
 
   it('discover: tables and views with columns, Arrow-derived types and the primary key', async () => {
-    const plugin = await loadPlugin({
-      manifest: writeManifest(component, { name: 'postgres-reader', capabilities: { tcp: [`127.0.0.1:${server.port}`], secrets: ['pg_password'] } }),
-      env: {},
-      secrets: new StaticSecretManager({ pg_password: MD5_PW }),
-      logger: createLogger({ destination: new MemoryLogDestination(), level: 'debug' }),
-    });
-    const reader = await plugin.openReader();
+    const reader = await openReader(MD5_PW);
     try {
       const streams = await reader.discover({ host: '127.0.0.1', port: server.port, database: 'postgres', user: 'md5_user' });
       expect(streams.map((s) => s.name)).toEqual(['all_types', 'even_labels', 'events', 'ticks']);
@@ -347,13 +352,7 @@ describe('postgres-reader against PostgreSQL 15', () => {
 
   it('an error the server reports (no such table) is PLUGIN_CONFIG naming it', async () => {
     const e = await (async () => {
-      const plugin = await loadPlugin({
-        manifest: writeManifest(component, { name: 'postgres-reader', capabilities: { tcp: [`127.0.0.1:${server.port}`], secrets: ['pg_password'] } }),
-        env: {},
-        secrets: new StaticSecretManager({ pg_password: SCRAM_PW }),
-        logger: createLogger({ destination: new MemoryLogDestination(), level: 'debug' }),
-      });
-      const reader = await plugin.openReader();
+      const reader = await openReader(SCRAM_PW);
       try {
         for await (const _ of reader.read({ config: { host: '127.0.0.1', port: server.port, database: 'postgres', user: 'scram_user' }, stream: 'nope' })) void _;
       } catch (err) {
