@@ -35,9 +35,12 @@ export interface IcebergRest {
   stop(): Promise<void>;
 }
 
+export type SnapshotId = number | string;
+
 export interface IcebergTableRead {
   rows: Record<string, unknown>[];
-  snapshots: { snapshotId: number; parentId: number | null; summary: Record<string, string> }[];
+  /** Ids are 64-bit: a number when it is a safe integer (ids this host makes), else a string. */
+  snapshots: { snapshotId: SnapshotId; parentId: SnapshotId | null; summary: Record<string, string> }[];
   schema: { id: number; name: string; type: string; required: boolean }[];
 }
 
@@ -138,14 +141,10 @@ export function pyicebergPython(): string {
   return python;
 }
 
-const toSafeId = (id: string, what: string): number => {
-  const n = Number(id);
-  if (!Number.isSafeInteger(n)) throw new Error(`${what} ${id} is beyond 2^53: this helper reports ids as numbers`);
-  return n;
-};
+const toId = (id: string): SnapshotId => (Number.isSafeInteger(Number(id)) ? Number(id) : id);
 
 /** Reads `table` ('ns.name') with pyiceberg: every row of the current (or the given) snapshot. */
-export async function readIcebergTable(cat: IcebergRest, table: string, opts: { snapshotId?: number } = {}): Promise<IcebergTableRead> {
+export async function readIcebergTable(cat: IcebergRest, table: string, opts: { snapshotId?: SnapshotId } = {}): Promise<IcebergTableRead> {
   const properties: Record<string, string> = { warehouse: cat.warehouse };
   if (cat.s3) {
     Object.assign(properties, {
@@ -171,8 +170,8 @@ export async function readIcebergTable(cat: IcebergRest, table: string, opts: { 
   return {
     rows: read.rows,
     snapshots: read.snapshots.map((s) => ({
-      snapshotId: toSafeId(s.snapshotId, 'snapshot id'),
-      parentId: s.parentId === null ? null : toSafeId(s.parentId, 'parent snapshot id'),
+      snapshotId: toId(s.snapshotId),
+      parentId: s.parentId === null ? null : toId(s.parentId),
       summary: s.summary,
     })),
     schema: read.schema,
