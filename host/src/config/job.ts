@@ -42,6 +42,27 @@ const connection = z.union([
     .strict(),
 ]);
 
+/** target.catalog (docs/iceberg.md): the files become Iceberg snapshots through a REST catalog. */
+const icebergCatalog = z
+  .object({
+    type: z.literal('rest').default('rest'),
+    uri: z.string().url(),
+    /** Sent to GET /v1/config as `warehouse`. */
+    warehouse: z.string().optional(),
+    /** The tables' namespace; dots separate levels. */
+    namespace: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/),
+    /** Stream -> table name (default: the stream's name). */
+    tables: z.record(z.string(), z.string().regex(/^[A-Za-z0-9_-]+$/)).optional(),
+    /** Names in the job's secret manager: a bearer token, or OAuth2 `client_id:client_secret`. */
+    token_secret: z.string().optional(),
+    credential_secret: z.string().optional(),
+    oauth_uri: z.string().url().optional(),
+    scope: z.string().optional(),
+    /** Commits retried when another writer committed first (409). */
+    commit_retries: z.number().int().min(0).max(100).default(10),
+  })
+  .strict();
+
 const policy = z
   .object({
     filesystem: z.array(z.object({ host: z.string(), access: z.enum(['read', 'read-write']) }).strict()).optional(),
@@ -140,6 +161,7 @@ export const jobSchema = z
          */
         encoding_threads: z.number().int().min(1).max(16).optional(),
         partitioning: z.array(z.string()).default([]),
+        catalog: icebergCatalog.optional(),
         /** Every stream's disposition unless its source.objects entry names one. */
         write_disposition: writeDisposition.optional(),
         config: z.record(z.string(), z.unknown()).default({}),

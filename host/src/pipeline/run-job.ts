@@ -14,6 +14,7 @@ import { LocalStore } from '../targets/local-store.js';
 import { LocalTarget } from '../targets/local-target.js';
 import { acquireRunLock } from '../targets/run-lock.js';
 import type { CommitRecord, RunLock, Target } from '../targets/target.js';
+import type { IcebergTargetContext } from '../targets/iceberg/create-iceberg-target.js';
 import { parquetOutput, type RunOutput } from './run-output.js';
 import { runStream, type StreamSummary } from './run-stream.js';
 import { toHostPaths } from '../errors/guest-paths.js';
@@ -88,7 +89,7 @@ async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: R
   const log = (opts.logger ?? createLogger()).child({ tenant: job.tenant_id, job: job.name, run: runId, ...obs.begin(job.tenant_id, job.name, runId) });
   for (const note of plan.notes) log.warn({ note }, note);
   const secrets = opts.secrets ?? createSecretManager(job.secrets, job.file, opts.env);
-  const target = job.paths.targetPlugin ? undefined : (opts.target ?? (await createTarget(plan)));
+  const target = job.paths.targetPlugin ? undefined : (opts.target ?? (await createTarget(plan, { secrets, log })));
   const ownState = opts.state ? undefined : await createStateStore(job, { target, secrets, log, newRunId });
   const state: StateStore = opts.state ?? ownState!;
 
@@ -122,7 +123,10 @@ async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: R
       lock = await target.lock(scope, runId);
       recovered = await target.recover(scope, saveCheckpoints);
       for (const r of recovered) log.warn({ recoveredRun: r.runId }, `finished the commit of interrupted run ${r.runId}`);
-      output = parquetOutput(job, target, await target.beginRun(runId, scope));
+      const staging = await target.beginRun(runId, scope);
+      // Iceberg (target.catalog): the catalog client and Avro are loaded only by jobs that use them.
+      const iceberg = job.target.catalog && (await import('../targets/iceberg/iceberg-output.js'));
+      output = iceberg && iceberg.isIcebergTarget(target) ? iceberg.icebergOutput(job, target, staging, scope) : parquetOutput(job, target, staging);
     }
   } catch (e) {
     await closeWriter();
@@ -205,8 +209,9 @@ async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: R
 export const configKeyOf = (plan: RunPlan, s: StreamPlan) =>
   sourceConfigKeyFor({ jobConfig: plan.job.source.config, recipe: plan.source.recipe, filesKey: s.filesKey });
 
-export async function createTarget(plan: Pick<RunPlan, 'job'>): Promise<Target> {
+export async function createTarget(plan: Pick<RunPlan, 'job'>, ctx: IcebergTargetContext = {}): Promise<Target> {
   const { job } = plan;
+  if (job.target.catalog) return (await import('../targets/iceberg/create-iceberg-target.js')).createIcebergTarget(job, ctx);
   if (job.paths.localTarget) return new LocalTarget(job.paths.localTarget);
   const conn = job.target.connection;
   // The AWS SDK is loaded only by jobs that write to S3 (~100 ms of start-up).

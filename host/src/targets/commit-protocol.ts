@@ -44,6 +44,17 @@ export class CommittedTarget implements Target {
   /** A run's staging folder; `+` is in no tenant, job or run name, so the job's runs are told apart. */
   #staging = (scope: RunScope, runId: string) => `_dativo/staging/${scope.tenant}+${scope.job}+${runId}`;
 
+  /** The run's staging folder, removed once its commit is finished (a table format keeps its plan there). */
+  protected stagingFolder(scope: RunScope, runId: string): string {
+    return this.#staging(scope, runId);
+  }
+
+  /**
+   * A table format's step (targets/iceberg/): runs once the files are in place, before
+   * retire and state, again by recover after a crash, so it must be idempotent. None here.
+   */
+  protected async publish(_record: CommitRecord): Promise<void> {}
+
   async recover(scope: RunScope, applied: (record: CommitRecord) => Promise<void>): Promise<CommitRecord[]> {
     checkScope(scope);
     const done: CommitRecord[] = [];
@@ -94,6 +105,8 @@ export class CommittedTarget implements Target {
         return committed;
       },
       async abort() {
+        // Past its commit point (a step of #finish failed) the run is recover's to finish: keep its files.
+        if (await target.store.read(`_dativo/pending/${runId}.json`)) return;
         await target.store.removeAll(stagingRoot);
       },
     };
@@ -106,6 +119,7 @@ export class CommittedTarget implements Target {
       await this.store.move(`${stagingRoot}/${stream}`, runFolder(stream, record.runId));
     }
     crashPoint('after-publish');
+    await this.publish(record);
     for (const folder of record.retired ?? []) await this.store.move(folder, `_dativo/retired/${record.runId}/${folder}`);
     crashPoint('after-retire');
     await applied(record);

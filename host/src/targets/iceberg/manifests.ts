@@ -1,0 +1,159 @@
+/**
+ * Writing and reading the Avro files of a snapshot: a manifest (the data files one
+ * snapshot adds) and a manifest list (every manifest of the snapshot: the parent's, as
+ * read back, plus the new one). Object container files, uncompressed.
+ */
+import avro from 'avsc';
+import { IcebergTargetError } from './errors.js';
+import { MANIFEST_FILE_NAMES, MANIFEST_FILE_SCHEMA, manifestEntrySchema } from './avro-schemas.js';
+import type { PartitionSpec } from './partition-spec.js';
+import type { IcebergSchema } from './schema.js';
+
+export interface AddedDataFile {
+  path: string;
+  partition: Record<string, unknown>;
+  records: number;
+  bytes: number;
+}
+
+/** One entry of a manifest list, with the spec's field names. */
+export interface ManifestFileEntry {
+  manifest_path: string;
+  manifest_length: number;
+  partition_spec_id: number;
+  content: number;
+  sequence_number: number;
+  min_sequence_number: number;
+  added_snapshot_id: number;
+  added_files_count: number;
+  existing_files_count: number;
+  deleted_files_count: number;
+  added_rows_count: number;
+  existing_rows_count: number;
+  deleted_rows_count: number;
+  partitions: { contains_null: boolean; contains_nan: boolean | null; lower_bound: Buffer | null; upper_bound: Buffer | null }[] | null;
+  key_metadata: Buffer | null;
+}
+
+/** An object container file of `records`, with `schema` (field ids included) in its header. */
+async function containerFile(schema: Record<string, unknown>, records: unknown[], metadata: Record<string, string>): Promise<Uint8Array> {
+  const meta = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v)]));
+  // The schema object, not a Type: avsc then writes it to the header as given (field ids kept).
+  const encoder = new avro.streams.BlockEncoder(schema as avro.Schema, { metadata: meta, codec: 'null' } as never);
+  const chunks: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    encoder.on('data', (c: Buffer) => chunks.push(c));
+    encoder.on('end', resolve);
+    encoder.on('error', reject);
+  });
+  for (const r of records) encoder.write(r);
+  encoder.end();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** The manifest of the data files a snapshot adds (status ADDED, sequence numbers inherited). */
+export function writeManifest(files: AddedDataFile[], snapshotId: number, spec: PartitionSpec, schema: IcebergSchema): Promise<Uint8Array> {
+  const entries = files.map((f) => ({
+    status: 1,
+    snapshot_id: snapshotId,
+    sequence_number: null,
+    file_sequence_number: null,
+    data_file: { content: 0, file_path: f.path, file_format: 'PARQUET', partition: f.partition, record_count: f.records, file_size_in_bytes: f.bytes },
+  }));
+  return containerFile(manifestEntrySchema(spec, schema), entries, {
+    schema: JSON.stringify(schema),
+    'schema-id': String(schema['schema-id']),
+    'partition-spec': JSON.stringify(spec.fields),
+    'partition-spec-id': String(spec['spec-id']),
+    'format-version': '2',
+    content: 'data',
+  });
+}
+
+export function writeManifestList(entries: ManifestFileEntry[], snapshot: { id: number; parentId: number | null; sequenceNumber: number }): Promise<Uint8Array> {
+  return containerFile(MANIFEST_FILE_SCHEMA, entries, {
+    'snapshot-id': String(snapshot.id),
+    'parent-snapshot-id': snapshot.parentId === null ? 'null' : String(snapshot.parentId),
+    'sequence-number': String(snapshot.sequenceNumber),
+    'format-version': '2',
+  });
+}
+
+/** The manifest list entry of a manifest this host wrote. */
+export function manifestFileEntry(m: { path: string; length: number; specId: number; snapshotId: number; sequenceNumber: number; files: AddedDataFile[]; spec: PartitionSpec }): ManifestFileEntry {
+  return {
+    manifest_path: m.path,
+    manifest_length: m.length,
+    partition_spec_id: m.specId,
+    content: 0,
+    sequence_number: m.sequenceNumber,
+    min_sequence_number: m.sequenceNumber,
+    added_snapshot_id: m.snapshotId,
+    added_files_count: m.files.length,
+    existing_files_count: 0,
+    deleted_files_count: 0,
+    added_rows_count: m.files.reduce((n, f) => n + f.records, 0),
+    existing_rows_count: 0,
+    deleted_rows_count: 0,
+    // No bounds: readers treat every partition as one that may match.
+    partitions: m.spec.fields.map((f) => ({ contains_null: m.files.some((x) => x.partition[f.name] === null), contains_nan: null, lower_bound: null, upper_bound: null })),
+    key_metadata: null,
+  };
+}
+
+/**
+ * A manifest list's entries, whoever wrote it (Java, pyiceberg, this host): fields are
+ * matched by field id, and v1 lists (no content or sequence numbers) read as v2 does.
+ */
+export async function readManifestList(bytes: Uint8Array, where: string): Promise<ManifestFileEntry[]> {
+  const invalid = (why: string): never => {
+    throw new IcebergTargetError('ICEBERG_METADATA_INVALID', `manifest list ${where}: ${why}`, { details: { manifestList: where } });
+  };
+  let names = new Map<string, string>(); // writer's field name -> ours
+  const decoder = new avro.streams.BlockDecoder({
+    // Typed as returning a Type; avsc hands the result to Type.forSchema, so a schema is fine.
+    parseHook: ((schema: { fields?: { name: string; 'field-id'?: number }[] }) => {
+      names = new Map((schema.fields ?? []).flatMap((f) => {
+        const ours = f['field-id'] === undefined ? undefined : MANIFEST_FILE_NAMES.get(f['field-id']);
+        return ours ? [[f.name, ours] as const] : [];
+      }));
+      return schema;
+    }) as never,
+  });
+  const records: Record<string, unknown>[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    decoder.on('data', (r: Record<string, unknown>) => records.push(r));
+    decoder.on('end', resolve);
+    decoder.on('error', reject);
+  });
+  decoder.end(Buffer.from(bytes));
+  await done.catch((e: Error) => invalid(e.message));
+  return records.map((r) => {
+    const v: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(r)) {
+      const ours = names.get(name);
+      if (ours) v[ours] = value;
+    }
+    if (typeof v.manifest_path !== 'string') invalid('an entry has no manifest_path (field 500)');
+    for (const key of ['manifest_length', 'added_snapshot_id']) if (!Number.isSafeInteger(v[key])) invalid(`${key} of ${String(v.manifest_path)} is not an integer this host can carry`);
+    const seq = (v.sequence_number as number | undefined) ?? 0;
+    return {
+      manifest_path: v.manifest_path as string,
+      manifest_length: v.manifest_length as number,
+      partition_spec_id: (v.partition_spec_id as number | undefined) ?? 0,
+      content: (v.content as number | undefined) ?? 0,
+      sequence_number: seq,
+      min_sequence_number: (v.min_sequence_number as number | undefined) ?? seq,
+      added_snapshot_id: v.added_snapshot_id as number,
+      added_files_count: (v.added_files_count as number | undefined) ?? 0,
+      existing_files_count: (v.existing_files_count as number | undefined) ?? 0,
+      deleted_files_count: (v.deleted_files_count as number | undefined) ?? 0,
+      added_rows_count: (v.added_rows_count as number | undefined) ?? 0,
+      existing_rows_count: (v.existing_rows_count as number | undefined) ?? 0,
+      deleted_rows_count: (v.deleted_rows_count as number | undefined) ?? 0,
+      partitions: (v.partitions as ManifestFileEntry['partitions'] | undefined) ?? null,
+      key_metadata: (v.key_metadata as Buffer | undefined) ?? null,
+    };
+  });
+}
