@@ -24,6 +24,19 @@ describe('build records', () => {
     expect(isRecordedBuild(out, digest, cache)).toBe(false);
   });
 
+  it('keeps every build of the same sources: builds differ (TS snapshots) and checkouts share the cache', () => {
+    const digest = sourceDigest(root, [join(src, 'lib.rs')], ['two-builds']);
+    const other = join(root, 'other-checkout.wasm');
+    writeFileSync(out, 'component, first build');
+    recordBuild(out, digest, cache);
+    writeFileSync(other, 'component, second build');
+    recordBuild(other, digest, cache);
+    expect(isRecordedBuild(other, digest, cache)).toBe(true);
+    expect(isRecordedBuild(out, digest, cache)).toBe(true);
+    writeFileSync(out, 'component, never recorded');
+    expect(isRecordedBuild(out, digest, cache)).toBe(false);
+  });
+
   it('the digest covers paths, contents and settings', () => {
     const a = sourceDigest(root, [join(src, 'lib.rs')], ['kind=reactor']);
     expect(sourceDigest(root, [join(src, 'lib.rs')], ['kind=command'])).not.toBe(a);

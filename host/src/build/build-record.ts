@@ -12,6 +12,29 @@ import { defaultCacheDir } from '../files/cache-dir.js';
 
 const recordDir = (cacheDir: string) => join(cacheDir, 'builds');
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+/**
+ * Components kept per digest: one build's bytes are not another's (a TypeScript build holds
+ * the clock and random state of its snapshot), and checkouts sharing the cache dir each keep
+ * their own build, which the newest record must not disown.
+ */
+const KEPT_PER_DIGEST = 16;
+
+interface BuildRecordFile {
+  /** The newest build's component (what older hosts read). */
+  componentSha256?: string;
+  /** Every kept build's component, newest first. */
+  componentSha256s?: string[];
+  outFile?: string;
+}
+
+function recordedComponents(file: string): string[] {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as BuildRecordFile;
+    return r.componentSha256s ?? (r.componentSha256 ? [r.componentSha256] : []);
+  } catch {
+    return [];
+  }
+}
 
 /** The digest of a build's inputs: each file's path (relative to `root`) and bytes, and `extra` settings. */
 export function sourceDigest(root: string, files: string[], extra: string[] = []): string {
@@ -29,12 +52,7 @@ export function sourceDigest(root: string, files: string[], extra: string[] = []
 export function isRecordedBuild(outFile: string, digest: string, cacheDir = defaultCacheDir()): boolean {
   const record = join(recordDir(cacheDir), `${digest}.json`);
   if (!existsSync(outFile) || !existsSync(record)) return false;
-  try {
-    const { componentSha256 } = JSON.parse(readFileSync(record, 'utf8')) as { componentSha256?: string };
-    return componentSha256 === sha256(readFileSync(outFile));
-  } catch {
-    return false;
-  }
+  return recordedComponents(record).includes(sha256(readFileSync(outFile)));
 }
 
 /** Records that this host built `outFile` from sources with this digest. */
@@ -43,6 +61,9 @@ export function recordBuild(outFile: string, digest: string, cacheDir = defaultC
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${digest}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ componentSha256: sha256(readFileSync(outFile)), outFile })}\n`);
+  const component = sha256(readFileSync(outFile));
+  const kept = [component, ...recordedComponents(file).filter((c) => c !== component)].slice(0, KEPT_PER_DIGEST);
+  const record: BuildRecordFile = { componentSha256: component, componentSha256s: kept, outFile };
+  writeFileSync(tmp, `${JSON.stringify(record)}\n`);
   renameSync(tmp, file);
 }
