@@ -8,7 +8,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { buildRustComponent, type RustComponentKind } from '../../host/src/build/rust-component.js';
+import type { RustComponentKind } from '../../host/src/build/rust-component.js';
+import { cachedRustComponent } from '../fixtures/build-cache.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -24,7 +25,7 @@ export async function buildPlugins(outDir: string, log?: (line: string) => void)
   // One at a time: the members share the workspace's target dir.
   for (const { name, kind } of RUST_PLUGINS) {
     const started = Date.now();
-    const { outFile, built } = await buildRustComponent({
+    const { outFile, built } = await cachedRustComponent({
       crateDir: path.join(PLUGINS_RUST_DIR, name),
       outFile: path.resolve(outDir, `${name}.wasm`),
       kind,
