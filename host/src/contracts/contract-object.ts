@@ -67,6 +67,7 @@ function toField(p: OdcsProperty): ContractField {
   return {
     name: p.name,
     logicalType,
+    ...(p.logicalType === undefined && p.physicalType === undefined ? { typeOpen: true as const } : {}),
     ...(p.physicalType !== undefined ? { physicalType: p.physicalType } : {}),
     required: p.required === true || primaryKey,
     primaryKey,

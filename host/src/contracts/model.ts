@@ -9,6 +9,8 @@ export interface ContractField {
   name: string;
   /** The ODCS logicalType, or the one inferred from physicalType when the contract leaves it out. */
   logicalType: LogicalType;
+  /** The contract gives neither logicalType nor physicalType (string until a source types it: engines/open-types.ts). */
+  typeOpen?: true;
   physicalType?: string;
   /** ODCS `required`, or implied by `primaryKey`. The Arrow field is nullable exactly when this is false. */
   required: boolean;

@@ -30,6 +30,12 @@ export const engineConfigSchema = z
      * CONTROL message's updated config is written back to it; without it, it is reported.
      */
     config_file: z.string().optional(),
+    /**
+     * The connector's catalog as its discover printed it (a JSON file: Singer `--discover`
+     * output, or an Airbyte CATALOG message's `catalog`): used instead of starting the
+     * connector to discover. Without it, each reader discovers once (check and read share it).
+     */
+    catalog: z.string().optional(),
     /** Wall clock of one connector call, ms (default 6 h). */
     timeout_ms: z.number().int().positive().default(6 * 3600_000),
     /** No stdout line for this long kills the connector, ms (default 10 min). */
@@ -57,6 +63,8 @@ export interface EngineSource {
   config: EngineConfig;
   /** Absolute path of config_file, when set. */
   configFile?: string;
+  /** Absolute path of catalog, when set. */
+  catalogFile?: string;
   limits: ProcessLimits;
 }
 
@@ -90,6 +98,8 @@ export function resolveEngineSource(engine: EngineName, raw: unknown, jobDir: st
   const name = `${engine}:${config.package ?? argv[argv.length === 1 ? 0 : 1]!.split('/').pop()}`;
   const configFile = config.config_file === undefined ? undefined : resolve(jobDir, config.config_file);
   if (configFile && !existsSync(configFile)) fail('source.engine_config.config_file', `${configFile} does not exist`);
+  const catalogFile = config.catalog === undefined ? undefined : resolve(jobDir, config.catalog);
+  if (catalogFile && !existsSync(catalogFile)) fail('source.engine_config.catalog', `${catalogFile} does not exist`);
   const limits: ProcessLimits = {
     wallClockMs: config.timeout_ms,
     idleTimeoutMs: config.idle_timeout_ms,
@@ -97,5 +107,5 @@ export function resolveEngineSource(engine: EngineName, raw: unknown, jobDir: st
     memoryMb: config.memory_mb,
     maxLineBytes: config.max_line_bytes,
   };
-  return { engine, name, argv, config, configFile, limits };
+  return { engine, name, argv, config, configFile, catalogFile, limits };
 }

@@ -12,8 +12,9 @@ import { engineError, engineExitError } from '../errors/engine-errors.js';
 import type { Batch, PluginSpec, ReadRequest, StreamDescriptor } from '../runtime/plugin-types.js';
 import type { SecretManager } from '../secrets/secret-manager.js';
 import type { EngineSource } from './engine-config.js';
+import { JsonScanError, type JsonScanner } from './json-scan.js';
 import type { SourceReader } from './source-reader.js';
-import { ConnectorProcess, PrivateDir } from './subprocess.js';
+import { ConnectorProcess, PrivateDir, type StdoutLines } from './subprocess.js';
 
 export interface EngineContext {
   log: Logger;
@@ -79,15 +80,29 @@ export abstract class EngineReader implements SourceReader {
 
   /**
    * Runs the connector with `args` (file names in `files` are written to its private folder
-   * first, mode 0600, and replaced by their paths), yielding each stdout message. Throws
-   * ENGINE_MESSAGE_INVALID on a line that is not a JSON object, and the exit error when the
-   * connector fails (unless `onExit` returns an error of its own first).
+   * first, mode 0600, and replaced by their paths), yielding its stdout messages parsed.
+   * Throws ENGINE_MESSAGE_INVALID on a line that is not a JSON object, and the exit error
+   * when the connector fails (unless `onExit` returns an error of its own first).
    */
   protected async *run(args: ConnectorArgs, onExit?: (failed: boolean) => Error | undefined): AsyncGenerator<Message[]> {
-    for await (const lines of this.#lines(args, onExit)) {
+    for await (const { bytes, starts, ends, first } of this.stdout(args, onExit)) {
       const out: Message[] = [];
-      for (const { line, n } of lines) if (line.trim() !== '') out.push({ n, msg: this.#parse(line, n) });
+      for (let k = 0; k < starts.length; k++) {
+        const text = bytes.toString('utf8', starts[k], ends[k]);
+        if (text.trim() !== '') out.push({ n: first + k, msg: this.parse(text, first + k) });
+      }
       yield out;
+    }
+  }
+
+  /** The catalog file engine_config.catalog names, parsed, or undefined when there is none. */
+  protected catalogFromFile(): unknown {
+    const file = this.source.catalogFile;
+    if (!file) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, `engine_config.catalog ${file} is not JSON (${(e as Error).message})`);
     }
   }
 
@@ -95,17 +110,18 @@ export abstract class EngineReader implements SourceReader {
   protected async output(args: ConnectorArgs, maxBytes = 64 * 2 ** 20): Promise<string> {
     const parts: string[] = [];
     let bytes = 0;
-    for await (const lines of this.#lines(args)) {
-      for (const { line } of lines) {
-        bytes += line.length + 1;
+    for await (const lines of this.stdout(args)) {
+      for (let k = 0; k < lines.starts.length; k++) {
+        bytes += lines.ends[k]! - lines.starts[k]! + 1;
         if (bytes > maxBytes) throw engineError('ENGINE_OUTPUT_LIMIT', this.source.name, `more than ${maxBytes} bytes of output`);
-        parts.push(line);
+        parts.push(lines.bytes.toString('utf8', lines.starts[k], lines.ends[k]));
       }
     }
     return parts.join('\n');
   }
 
-  async *#lines(args: ConnectorArgs, onExit?: (failed: boolean) => Error | undefined): AsyncGenerator<{ line: string; n: number }[]> {
+  /** The connector's stdout, a read at a time, as line ranges (run() parses them; a read scans them). */
+  protected async *stdout(args: ConnectorArgs, onExit?: (failed: boolean) => Error | undefined): AsyncGenerator<StdoutLines> {
     const dir = await PrivateDir.create();
     let proc: ConnectorProcess | undefined;
     try {
@@ -127,18 +143,45 @@ export abstract class EngineReader implements SourceReader {
     }
   }
 
-  #parse(line: string, n: number): Record<string, unknown> {
+  /** A stdout line as a message object, or ENGINE_MESSAGE_INVALID naming the line. */
+  protected parse(line: string, n: number): Record<string, unknown> {
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch (e) {
       v = e;
     }
-    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Error) {
-      const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
-      throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, `stdout line ${n} is not a JSON message: ${JSON.stringify(shown)}`, { line: n });
-    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Error) throw this.notMessage(line, n);
     return v as Record<string, unknown>;
+  }
+
+  protected notMessage(line: string, n: number, why?: JsonScanError): Error {
+    const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+    const details = { line: n, ...(why ? { reason: why.message, offset: why.offset } : {}) };
+    return engineError('ENGINE_MESSAGE_INVALID', this.source.name, `stdout line ${n} is not a JSON message: ${JSON.stringify(shown)}`, details);
+  }
+
+  /**
+   * Scans line k of `lines` with `scanner` (its wanted keys' ranges are then set): false for
+   * a blank line, ENGINE_MESSAGE_INVALID for one that is not a JSON object.
+   */
+  protected scanned(scanner: JsonScanner, lines: StdoutLines, k: number): boolean {
+    const { bytes, starts, ends, first } = lines;
+    let kind: ReturnType<JsonScanner['scan']>;
+    try {
+      kind = scanner.scan(bytes, starts[k], ends[k]);
+    } catch (e) {
+      if (!(e instanceof JsonScanError)) throw e;
+      throw this.notMessage(bytes.toString('utf8', starts[k], ends[k]), first + k, e);
+    }
+    if (kind === 'object') return true;
+    if (kind === 'blank') return false;
+    throw this.notMessage(bytes.toString('utf8', starts[k], ends[k]), first + k);
+  }
+
+  /** Line k of `lines` parsed, once scanned() said it is a JSON object. */
+  protected messageAt(lines: StdoutLines, k: number): Record<string, unknown> {
+    return JSON.parse(lines.bytes.toString('utf8', lines.starts[k], lines.ends[k])) as Record<string, unknown>;
   }
 
   /** The messages of one run, for small outputs (spec, discover, check): at most `max` of them. */

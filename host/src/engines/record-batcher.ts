@@ -3,34 +3,48 @@
  * checkpoint on the batch that holds exactly the records before it: a connector's STATE
  * covers what it emitted before the STATE, so the state is committed only with them, and
  * a reopen at that checkpoint reads nothing twice.
+ *
+ * A record arrives as the bytes of its JSON object in the connector's stdout line (checked
+ * by json-scan.ts) and is copied once, into the batch's buffer: never parsed or re-encoded
+ * here (the pipeline's decoder parses it, once).
  */
 import type { Batch } from '../runtime/plugin-types.js';
 
 const MAX_BATCH_BYTES = 4 * 2 ** 20;
-const encoder = new TextEncoder();
+const NEWLINE = 10;
 
 export class RecordBatcher {
-  #lines: string[] = [];
-  #bytes = 0;
-  /** How many of #lines the latest state covers (-1: no state since the last batch). */
-  #stateAt = -1;
+  #buf = new Uint8Array(64 * 1024);
+  #used = 0;
+  #rows = 0;
+  /** How many rows (and bytes) of the buffer the latest state covers (-1: no state since the last batch). */
+  #stateRows = -1;
+  #stateBytes = 0;
   #state: string | undefined;
 
   constructor(private readonly batchRows: number) {}
 
-  /** Adds a record; returns the batches that became full. */
-  add(record: Record<string, unknown>): Batch[] {
-    const line = JSON.stringify(record);
-    this.#lines.push(line);
-    this.#bytes += line.length + 1;
-    if (this.#lines.length < this.batchRows && this.#bytes < MAX_BATCH_BYTES) return [];
+  /** Adds the record whose JSON object is bytes[start, end); returns the batches that became full. */
+  add(bytes: Uint8Array, start = 0, end = bytes.length): Batch[] {
+    const need = this.#used + end - start + 1;
+    if (need > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(need, this.#buf.length * 2));
+      grown.set(this.#buf.subarray(0, this.#used));
+      this.#buf = grown;
+    }
+    this.#buf.set(bytes.subarray(start, end), this.#used);
+    this.#buf[need - 1] = NEWLINE;
+    this.#used = need;
+    this.#rows++;
+    if (this.#rows < this.batchRows && this.#used < MAX_BATCH_BYTES) return [];
     return this.#flush(false);
   }
 
   /** The connector's state after every record added so far. */
   state(checkpoint: string): void {
     this.#state = checkpoint;
-    this.#stateAt = this.#lines.length;
+    this.#stateRows = this.#rows;
+    this.#stateBytes = this.#used;
   }
 
   /** The batches still held, at the connector's end. */
@@ -40,20 +54,23 @@ export class RecordBatcher {
 
   #flush(all: boolean): Batch[] {
     const out: Batch[] = [];
-    if (this.#stateAt >= 0) {
-      out.push(this.#batch(this.#lines.splice(0, this.#stateAt), this.#state));
-      this.#stateAt = -1;
+    if (this.#stateRows >= 0) {
+      out.push(this.#take(this.#stateRows, this.#stateBytes, this.#state));
+      this.#stateRows = -1;
       this.#state = undefined;
     }
     // Records after the last state go without a checkpoint: when the batch is full (or
     // at the end) they cannot wait for one.
-    if (this.#lines.length > 0 && (all || out.length === 0 || this.#lines.length >= this.batchRows)) out.push(this.#batch(this.#lines.splice(0), undefined));
-    this.#bytes = this.#lines.reduce((n, l) => n + l.length + 1, 0);
+    if (this.#rows > 0 && (all || out.length === 0 || this.#rows >= this.batchRows)) out.push(this.#take(this.#rows, this.#used, undefined));
     return out;
   }
 
-  #batch(lines: string[], checkpoint: string | undefined): Batch {
-    const text = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-    return { encoding: 'json-lines', bytes: encoder.encode(text), checkpoint };
+  /** The first `rows` records (`bytes` bytes) as a batch; the rest move to the front. */
+  #take(rows: number, bytes: number, checkpoint: string | undefined): Batch {
+    const batch: Batch = { encoding: 'json-lines', bytes: this.#buf.slice(0, bytes), checkpoint };
+    this.#buf.copyWithin(0, bytes, this.#used);
+    this.#used -= bytes;
+    this.#rows -= rows;
+    return batch;
   }
 }

@@ -76,6 +76,14 @@ export function limitedArgv(argv: string[], limits: ProcessLimits): string[] {
   return [...priv, '/bin/sh', '-c', script, 'sh', ...argv];
 }
 
+/** Lines of one stdout read: line k is bytes[starts[k], ends[k]), numbered first + k (from 1). */
+export interface StdoutLines {
+  bytes: Buffer;
+  starts: number[];
+  ends: number[];
+  first: number;
+}
+
 /** How a run of the child ended. */
 export interface Exit {
   code: number | null;
@@ -170,34 +178,46 @@ export class ConnectorProcess {
     }
   }
 
-  /** stdout's lines (without the newline), each at most limits.maxLineBytes, a pipe read at a time. */
-  async *lines(): AsyncGenerator<{ line: string; n: number }[]> {
+  /**
+   * stdout's lines (without the newline), each at most limits.maxLineBytes, a pipe read at a
+   * time, as byte ranges of the read (no string and no object per line).
+   */
+  async *lines(): AsyncGenerator<StdoutLines> {
     const max = this.#spec.limits.maxLineBytes;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let n = 0;
     for await (const chunk of this.#child.stdout! as AsyncIterable<Buffer>) {
       this.#armIdle();
-      const out: { line: string; n: number }[] = [];
+      const out: StdoutLines = { bytes: chunk, starts: [], ends: [], first: n + 1 };
       let start = 0;
       for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-        const piece = chunk.subarray(start, nl);
-        start = nl + 1;
         n++;
-        if (pendingBytes + piece.length > max) this.#tooLong(n, max);
-        const line = pendingBytes === 0 ? piece.toString('utf8') : Buffer.concat([...pending, piece]).toString('utf8');
-        pending = [];
-        pendingBytes = 0;
-        out.push({ line, n });
+        if (pendingBytes + nl - start > max) this.#tooLong(n, max);
+        if (pendingBytes > 0) {
+          // The end of a line begun in earlier reads: that line on its own.
+          const line = Buffer.concat([...pending, chunk.subarray(start, nl)]);
+          pending = [];
+          pendingBytes = 0;
+          yield { bytes: line, starts: [0], ends: [line.length], first: n };
+          out.first = n + 1;
+        } else {
+          out.starts.push(start);
+          out.ends.push(nl);
+        }
+        start = nl + 1;
       }
       if (start < chunk.length) {
         pending.push(chunk.subarray(start));
         pendingBytes += chunk.length - start;
         if (pendingBytes > max) this.#tooLong(n + 1, max);
       }
-      if (out.length > 0) yield out;
+      if (out.starts.length > 0) yield out;
     }
-    if (pendingBytes > 0) yield [{ line: Buffer.concat(pending).toString('utf8'), n: n + 1 }];
+    if (pendingBytes > 0) {
+      const line = Buffer.concat(pending);
+      yield { bytes: line, starts: [0], ends: [line.length], first: n + 1 };
+    }
   }
 
   #tooLong(n: number, max: number): never {

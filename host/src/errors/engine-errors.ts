@@ -6,7 +6,7 @@ import { PluginError } from './plugin-errors.js';
 
 /** Codes: ENGINE_EXIT, ENGINE_TIMEOUT, ENGINE_IDLE_TIMEOUT, ENGINE_MESSAGE_INVALID, ENGINE_OUTPUT_LIMIT,
  * ENGINE_TRANSIENT_ERROR, ENGINE_CONFIG_ERROR, ENGINE_SYSTEM_ERROR, ENGINE_CHECK_FAILED,
- * ENGINE_STREAM_NOT_FOUND, ENGINE_NOT_INSTALLED. */
+ * ENGINE_STREAM_NOT_FOUND, ENGINE_NOT_INSTALLED, ENGINE_SCHEMA_CHANGED. */
 export const engineError = (code: string, engine: string, message: string, details: Record<string, unknown> = {}, retryable = false): PluginError =>
   new PluginError(code, engine, `${engine}: ${message}`, { retryable, details: { engine, ...details } });
 

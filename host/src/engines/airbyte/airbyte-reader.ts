@@ -12,6 +12,8 @@ import { engineError } from '../../errors/engine-errors.js';
 import type { PluginError } from '../../errors/plugin-errors.js';
 import type { Batch, PluginSpec, ReadRequest, StreamDescriptor } from '../../runtime/plugin-types.js';
 import { EngineReader, type ConnectorArgs } from '../engine-reader.js';
+import { isJsonString, JsonScanner, quotedBytes } from '../json-scan.js';
+import { typeOpenColumns } from '../open-types.js';
 import { RecordBatcher } from '../record-batcher.js';
 import { checkpointOf, obj, traceError } from './messages.js';
 
@@ -23,6 +25,9 @@ interface AirbyteStream {
   default_cursor_field?: string[];
   source_defined_primary_key?: string[][];
 }
+
+const RECORD = quotedBytes('RECORD');
+const OPEN_BRACE = 0x7b;
 
 const LOG_LEVELS: Record<string, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
   TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', FATAL: 'fatal',
@@ -59,10 +64,17 @@ export class AirbyteReader extends EngineReader {
   async #streams(config: unknown): Promise<AirbyteStream[]> {
     const key = JSON.stringify(config);
     if (this.#catalog?.key === key) return this.#catalog.streams;
-    const msgs = await this.#small(['discover', '--config', { file: 'config.json', value: await this.connectorConfig(config) }]);
-    const streams = obj(msgs.find((m) => m.type === 'CATALOG')?.catalog)?.streams;
-    if (!Array.isArray(streams)) throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, '`discover` printed no CATALOG message');
+    let catalog = obj(this.catalogFromFile());
+    if (!this.source.catalogFile) {
+      const msgs = await this.#small(['discover', '--config', { file: 'config.json', value: await this.connectorConfig(config) }]);
+      catalog = obj(msgs.find((m) => m.type === 'CATALOG')?.catalog);
+    }
+    const streams = catalog?.streams;
+    if (!Array.isArray(streams)) throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, `${this.source.catalogFile ?? '`discover`'} gave no catalog with a "streams" list`);
     this.#catalog = { key, streams: streams as AirbyteStream[] };
+    // Open contract columns typed by the source's schema of the stream, before the run uses the contract.
+    const own = this.#catalog.streams.find((s) => s.name === this.ctx.contract.name);
+    if (own) typeOpenColumns(this.ctx.contract, own.json_schema);
     return this.#catalog.streams;
   }
 
@@ -105,15 +117,25 @@ export class AirbyteReader extends EngineReader {
     if (cursor && req.checkpoint !== undefined) args.push('--state', { file: 'state.json', value: req.checkpoint });
     const batcher = new RecordBatcher(this.source.config.batch_rows);
     let failure: PluginError | undefined;
-    for await (const msgs of this.run(args, () => failure)) for (const { n, msg } of msgs) {
-      if (failure) continue; // after an error, only the exit matters
-      switch (msg.type) {
-        case 'RECORD': {
-          const rec = obj(msg.record);
-          if (!rec || !obj(rec.data)) throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, `stdout line ${n}: a RECORD without record.data`, { line: n });
-          if (rec.stream === req.stream) for (const b of batcher.add(obj(rec.data)!)) yield b;
-          break;
+    const scanner = new JsonScanner(['type', 'record']);
+    const inner = new JsonScanner(['stream', 'data']);
+    const [r, d] = [scanner.ranges, inner.ranges];
+    const ours = quotedBytes(req.stream);
+    for await (const lines of this.stdout(args, () => failure)) for (let k = 0; k < lines.starts.length; k++) {
+      if (failure) break; // after an error, only the exit matters (the rest is skipped)
+      if (!this.scanned(scanner, lines, k)) continue;
+      const b = lines.bytes;
+      const n = lines.first + k;
+      // A RECORD (nearly every line) goes on as its record.data's bytes, unparsed (json-scan.ts).
+      if (isJsonString(b, r[0]!, r[1]!, RECORD, 'RECORD')) {
+        if (b[r[2]!] !== OPEN_BRACE || inner.scan(b, r[2]!, r[3]!) !== 'object' || b[d[2]!] !== OPEN_BRACE) {
+          throw engineError('ENGINE_MESSAGE_INVALID', this.source.name, `stdout line ${n}: a RECORD without record.data`, { line: n });
         }
+        if (isJsonString(b, d[0]!, d[1]!, ours, req.stream)) for (const batch of batcher.add(b, d[2]!, d[3]!)) yield batch;
+        continue;
+      }
+      const msg = this.messageAt(lines, k);
+      switch (msg.type) {
         case 'STATE': {
           const checkpoint = checkpointOf(obj(msg.state) ?? {}, req.stream);
           if (checkpoint !== undefined) batcher.state(checkpoint);
