@@ -23,6 +23,7 @@ export function icebergJob(cat: IcebergRest, rows: number, opts: { namespace?: s
   const warehouse = fileURLToPath(cat.warehouse);
   const write = (extra: Record<string, unknown> = {}) =>
     ws.writeJob({
+      target_connector: 'iceberg',
       source: { objects: ['orders'], files: ['data/orders.csv'], config: { batch_rows: 2000 }, incremental: { strategy: 'cursor', cursor_field: 'order_id' } },
       target: {
         connection: { local: { path: warehouse } },

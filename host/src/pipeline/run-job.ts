@@ -202,6 +202,7 @@ async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: R
     await closeWriter();
     await lock.release();
     await ownState?.close();
+    if (!opts.secrets) secrets.close?.();
   }
 }
 
@@ -211,7 +212,7 @@ export const configKeyOf = (plan: RunPlan, s: StreamPlan) =>
 
 export async function createTarget(plan: Pick<RunPlan, 'job'>, ctx: IcebergTargetContext = {}): Promise<Target> {
   const { job } = plan;
-  if (job.target.catalog) return (await import('../targets/iceberg/create-iceberg-target.js')).createIcebergTarget(job, ctx);
+  if (job.target.catalog || job.target_connector === 'iceberg') return (await import('../targets/iceberg/create-iceberg-target.js')).createIcebergTarget(job, ctx);
   if (job.paths.localTarget) return new LocalTarget(job.paths.localTarget);
   const conn = job.target.connection;
   // The AWS SDK is loaded only by jobs that write to S3 (~100 ms of start-up).

@@ -18,10 +18,10 @@ export interface IcebergTargetContext {
 }
 
 export async function createIcebergTarget(job: Job, ctx: IcebergTargetContext = {}): Promise<IcebergTarget> {
-  const cat = job.target.catalog!;
   const fail = (key: string, message: string): never => {
     throw new ConfigError('CONFIG_INVALID', `${job.file}: ${key}: ${message} (docs/iceberg.md)`, { details: { file: job.file, key } });
   };
+  const cat = job.target.catalog ?? fail('target.catalog', 'the iceberg target needs its REST catalog: {uri, namespace}');
   // Iceberg tables take one schema and one spec per table: settings that would write otherwise are refused.
   if (job.invalid_rows === 'quarantine') fail('invalid_rows', 'quarantine has no Iceberg table (use keep, or a Parquet target)');
   if (job.extra_columns === 'keep') fail('extra_columns', 'keep would write columns the table schema does not have');

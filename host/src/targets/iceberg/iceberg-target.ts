@@ -26,6 +26,7 @@ import { IcebergTargetError } from './errors.js';
 import { partitionSpecFor, sameSpec, type JobPartitioning, type PartitionSpec } from './partition-spec.js';
 import { newTableSchema, planSchema, withFieldIds, type IcebergSchema } from './schema.js';
 import { commitSnapshot, type StreamTablePlan } from './snapshot-commit.js';
+import { parseTablePlan } from './table-plan.js';
 import type { Warehouse } from './warehouse.js';
 
 export interface IcebergTargetOptions {
@@ -102,10 +103,10 @@ export class IcebergTarget extends CommittedTarget {
     const catalog = await this.catalog();
     const folder = this.stagingFolder(record, record.runId);
     for (const stream of new Set(record.files.map((f) => f.stream))) {
-      const text = (await this.store.read(`${folder}/_iceberg/${stream}.json`))?.text;
+      const key = `${folder}/_iceberg/${stream}.json`;
+      const text = (await this.store.read(key))?.text;
       if (text === undefined) throw new IcebergTargetError('ICEBERG_METADATA_INVALID', `run ${record.runId}: the table plan of stream ${stream} is missing from ${folder}`);
-      const plan = JSON.parse(text) as StreamTablePlan;
-      if (plan.stream !== stream) throw new IcebergTargetError('ICEBERG_METADATA_INVALID', `run ${record.runId}: ${folder}/_iceberg/${stream}.json names stream ${plan.stream}`);
+      const plan = parseTablePlan(text, `${this.description}/${key}`, stream);
       const ctx = { catalog, store: this.store, warehouse: this.opts.warehouse, runId: record.runId, job: `${record.tenant}/${record.job}`, retries: this.opts.commitRetries };
       try {
         await commitSnapshot(ctx, plan, record.files.filter((f) => f.stream === stream));
