@@ -14,7 +14,6 @@ import { pathToFileURL } from 'node:url';
 import { REPO, tempDir } from './fixtures.js';
 
 const SOURCE = join(REPO, 'test', 'fixtures', 'java', 'iceberg-rest');
-const READER = join(REPO, 'test', 'helpers', 'iceberg-read.py');
 const cacheDir = () => process.env.DATIVO_CACHE_DIR ?? join(homedir(), '.cache', 'dativo-host');
 
 export interface IcebergS3 {
@@ -93,7 +92,12 @@ export async function startIcebergRest(opts: { warehouse?: string; s3?: IcebergS
     );
   }
   // stdin stays open: the server exits when it closes, so it dies with this process.
-  const child = spawn('java', ['-Xmx512m', '-XX:TieredStopAtLevel=1', '-jar', jar, ...props], { stdio: ['pipe', 'pipe', 'pipe'], cwd: dir });
+  const child = spawn('java', ['-Xmx512m', '-XX:TieredStopAtLevel=1', '-jar', jar, ...props], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: dir,
+    // Nothing but the given endpoint: never the cloud metadata address for credentials.
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
   running.add(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -143,8 +147,8 @@ export function pyicebergPython(): string {
 
 const toId = (id: string): SnapshotId => (Number.isSafeInteger(Number(id)) ? Number(id) : id);
 
-/** Reads `table` ('ns.name') with pyiceberg: every row of the current (or the given) snapshot. */
-export async function readIcebergTable(cat: IcebergRest, table: string, opts: { snapshotId?: SnapshotId } = {}): Promise<IcebergTableRead> {
+/** The catalog properties pyiceberg needs beside the URI (the S3 settings of the warehouse). */
+function pyicebergProperties(cat: IcebergRest): Record<string, string> {
   const properties: Record<string, string> = { warehouse: cat.warehouse };
   if (cat.s3) {
     Object.assign(properties, {
@@ -154,8 +158,12 @@ export async function readIcebergTable(cat: IcebergRest, table: string, opts: { 
       's3.region': cat.s3.region ?? 'us-east-1',
     });
   }
-  const request = { uri: cat.uri, table, properties, ...(opts.snapshotId !== undefined ? { snapshotId: String(opts.snapshotId) } : {}) };
-  const child = spawn(pyicebergPython(), [READER], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return properties;
+}
+
+/** Runs one of the helper scripts with a JSON request on stdin; its JSON answer. */
+async function pyiceberg(script: string, what: string, request: Record<string, unknown>): Promise<unknown> {
+  const child = spawn(pyicebergPython(), [join(REPO, 'test', 'helpers', script)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -165,8 +173,18 @@ export async function readIcebergTable(cat: IcebergRest, table: string, opts: { 
     child.once('error', reject);
     child.once('close', resolve);
   });
-  if (code !== 0) throw new Error(`pyiceberg could not read ${table} (exit ${code}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
-  const read = JSON.parse(stdout) as { rows: Record<string, unknown>[]; snapshots: { snapshotId: string; parentId: string | null; summary: Record<string, string> }[]; schema: IcebergTableRead['schema'] };
+  if (code !== 0) throw new Error(`pyiceberg could not ${what} (exit ${code}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
+  return JSON.parse(stdout);
+}
+
+/** Reads `table` ('ns.name') with pyiceberg: every row of the current (or the given) snapshot. */
+export async function readIcebergTable(cat: IcebergRest, table: string, opts: { snapshotId?: SnapshotId } = {}): Promise<IcebergTableRead> {
+  const snapshot = opts.snapshotId !== undefined ? { snapshotId: String(opts.snapshotId) } : {};
+  const read = (await pyiceberg('iceberg-read.py', `read ${table}`, { uri: cat.uri, table, properties: pyicebergProperties(cat), ...snapshot })) as {
+    rows: Record<string, unknown>[];
+    snapshots: { snapshotId: string; parentId: string | null; summary: Record<string, string> }[];
+    schema: IcebergTableRead['schema'];
+  };
   return {
     rows: read.rows,
     snapshots: read.snapshots.map((s) => ({
@@ -176,4 +194,13 @@ export async function readIcebergTable(cat: IcebergRest, table: string, opts: { 
     })),
     schema: read.schema,
   };
+}
+
+/**
+ * Appends `rows` to `table` with pyiceberg (one snapshot; values as readIcebergTable gives
+ * them): a second, independent writer for the tests. Resolves to the new snapshot's id.
+ */
+export async function appendWithPyiceberg(cat: IcebergRest, table: string, rows: Record<string, unknown>[]): Promise<SnapshotId> {
+  const out = (await pyiceberg('iceberg-append.py', `append to ${table}`, { uri: cat.uri, table, properties: pyicebergProperties(cat), rows })) as { snapshotId: string };
+  return toId(out.snapshotId);
 }

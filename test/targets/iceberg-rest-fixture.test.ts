@@ -1,20 +1,24 @@
 /**
  * The test Iceberg REST catalog (test/helpers/iceberg-rest.ts) and its pyiceberg reader:
- * a namespace and a table made over the plain REST API, read back empty; the helper's
- * failure when the jar is not built; the JVM gone with the test process, even a SIGKILLed one.
+ * a namespace and a table made over the plain REST API, read back empty, then with rows
+ * pyiceberg appended (two snapshots, time travel); the same with the warehouse on a real
+ * MinIO; the helper's failure when the jar is not built; the JVM gone with the test
+ * process, even a SIGKILLed one.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, tempDir } from '../helpers/fixtures.js';
-import { readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
+import { appendWithPyiceberg, readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
+import { MINIO_CREDS, startMinio, type MinioServer } from '../helpers/minio-server.js';
 
 const post = async (url: string, body: unknown) => {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = (await r.json()) as Record<string, unknown>;
-  if (!r.ok) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(json)}`);
+  if (!r.ok) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(json).slice(0, 600)}`);
   return json;
 };
 
@@ -59,6 +63,74 @@ describe('Iceberg REST catalog fixture (local warehouse)', () => {
   it('names the table when pyiceberg cannot read it', async () => {
     await expect(readIcebergTable(cat, 'sales.no_such_table')).rejects.toThrow(/sales\.no_such_table.*NoSuchTable/s);
   });
+});
+
+const ROWS_1 = [
+  { order_id: 1, customer: 'ada', amount: '12.50', placed_at: '2026-03-01T09:30:00+00:00' },
+  { order_id: 2, customer: null, amount: null, placed_at: null },
+];
+const ROWS_2 = [{ order_id: '9007199254740993', customer: 'grace', amount: '-0.01', placed_at: '1999-12-31T23:59:59.999999+00:00' }];
+
+/** Two pyiceberg appends into sales.orders (made over REST): rows, snapshot chain, time travel. */
+async function appendTwiceAndRead(cat: IcebergRest): Promise<void> {
+  const first = await appendWithPyiceberg(cat, 'sales.orders', ROWS_1);
+  const second = await appendWithPyiceberg(cat, 'sales.orders', ROWS_2);
+  const read = await readIcebergTable(cat, 'sales.orders');
+  const id = (r: Record<string, unknown>) => BigInt(r.order_id as string | number);
+  const byId = (rows: Record<string, unknown>[]) => [...rows].sort((x, y) => (id(x) < id(y) ? -1 : 1));
+  // JSON-safe: a long past 2^53 comes as its exact decimal string; decimals as strings.
+  expect(byId(read.rows)).toEqual([...ROWS_1, ...ROWS_2]);
+  expect(read.snapshots.map((s) => [s.snapshotId, s.parentId, s.summary.operation, s.summary['added-records']])).toEqual([
+    [first, null, 'append', '2'],
+    [second, first, 'append', '1'],
+  ]);
+  expect(byId((await readIcebergTable(cat, 'sales.orders', { snapshotId: first })).rows)).toEqual(ROWS_1);
+}
+
+describe('Iceberg REST catalog fixture: rows through the catalog', () => {
+  let cat: IcebergRest;
+  beforeAll(async () => {
+    cat = await startIcebergRest();
+    await post(`${cat.uri}/v1/namespaces`, { namespace: ['sales'] });
+    await post(`${cat.uri}/v1/namespaces/sales/tables`, { name: 'orders', schema: SCHEMA });
+  }, 120_000);
+  afterAll(() => cat?.stop());
+
+  it('pyiceberg appends twice through the catalog; every row, the snapshot chain and time travel read back', async () => {
+    await appendTwiceAndRead(cat);
+  }, 60_000);
+});
+
+describe('Iceberg REST catalog fixture: warehouse on MinIO', () => {
+  let minio: MinioServer;
+  let s3: S3Client;
+  let cat: IcebergRest;
+  beforeAll(async () => {
+    minio = await startMinio();
+    const credentials = { accessKeyId: MINIO_CREDS.AWS_ACCESS_KEY_ID, secretAccessKey: MINIO_CREDS.AWS_SECRET_ACCESS_KEY };
+    s3 = new S3Client({ endpoint: minio.endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
+    await s3.send(new CreateBucketCommand({ Bucket: 'iceberg' }));
+    cat = await startIcebergRest({ warehouse: 's3://iceberg/wh', s3: { endpoint: minio.endpoint, ...credentials } });
+  }, 120_000);
+  afterAll(async () => {
+    await cat?.stop();
+    s3?.destroy();
+    await minio?.stop();
+  });
+  const keys = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: 'iceberg', Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+
+  it('the catalog writes the table it creates over REST into MinIO; pyiceberg reads it there, empty then with rows', async () => {
+    await post(`${cat.uri}/v1/namespaces`, { namespace: ['sales'] });
+    const created = await post(`${cat.uri}/v1/namespaces/sales/tables`, { name: 'orders', schema: SCHEMA });
+    const metadataLocation = created['metadata-location'] as string;
+    expect(metadataLocation).toMatch(/^s3:\/\/iceberg\/wh\/sales\/orders\/metadata\/.+\.metadata\.json$/);
+    expect(await keys('wh/sales/orders/metadata/')).toEqual([metadataLocation.slice('s3://iceberg/'.length)]);
+    const empty = await readIcebergTable(cat, 'sales.orders');
+    expect([empty.rows, empty.snapshots, empty.schema.map((f) => f.name)]).toEqual([[], [], ['order_id', 'customer', 'amount', 'placed_at']]);
+
+    await appendTwiceAndRead(cat);
+    expect((await keys('wh/sales/orders/data/')).filter((k) => k.endsWith('.parquet'))).toHaveLength(2);
+  }, 90_000);
 });
 
 describe('Iceberg REST catalog fixture: failures and lifetime', () => {
