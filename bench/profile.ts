@@ -37,6 +37,7 @@ export function area(fn: string, url: string): string {
   // The plugin's component keeps its name section (wasm://wasm/csv_reader.wasm-…); parquet-wasm's
   // module is stripped (wasm://wasm/<hash>, functions wasm-function[N]) and runs on the main thread.
   if (url.startsWith('wasm://wasm/csv_reader')) return 'plugin wasm (Rust csv-reader)';
+  if (url.startsWith('wasm://wasm/parquet_encoder')) return 'Parquet encoder (wasm)';
   if (url.startsWith('wasm://')) return fn.startsWith('wasm-function[') ? 'parquet-wasm (wasm, unnamed)' : 'other wasm';
   if (url.includes('dativo-host') && url.includes('components')) return 'jco glue (transpiled component)';
   if (url.includes('preview2-shim')) return 'preview2-shim (WASI)';

@@ -5,6 +5,7 @@
  * machine with Node alone, and lists them with their digests in dist/prebuilt.json.
  * Needs the Rust toolchain of docs/rust-plugins.md.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -47,6 +48,8 @@ export async function prebuildPlugins(log: (line: string) => void = () => {}): P
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split(sep).join('/'))) {
   const started = Date.now();
+  // The Parquet encoder module the package ships (host/native/parquet-encoder/dist/).
+  execFileSync('bash', [join(packageRoot, '.ci', 'install-parquet-encoder.sh')], { stdio: ['ignore', 2, 2] });
   for (const p of await prebuildPlugins((l) => process.stderr.write(`${l}\n`))) {
     process.stderr.write(`prebuilt ${p.name}: ${p.manifest} sha256 ${p.sha256} (${p.bytes} bytes)\n`);
   }

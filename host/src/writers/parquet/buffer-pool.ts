@@ -1,6 +1,6 @@
 /**
- * ArrayBuffers the encoder threads hand back once parquet-wasm has copied an IPC stream
- * into its memory, reused for the next streams the main thread builds.
+ * ArrayBuffers the encoder threads hand back once they have encoded an IPC stream, reused
+ * for the next streams the main thread builds.
  *
  * Without it every batch was a fresh ~1 MB allocation on the main thread, freed only
  * when an encoder thread (which allocates little JavaScript, so collects rarely) got

@@ -44,7 +44,7 @@ describe('ParquetEncoderThread', () => {
     expect(back.numRows).toBe(100_000);
     expect(Array.from(back.getChild('id')!.toArray() as BigInt64Array, Number)).toEqual(ids);
     expect(back.getChild('name')!.get(99_999)).toBe(`n${99_999 % 7}`);
-  });
+  }, 30_000); // a thread, the module and 100,000 rows: 7-10 s at load 25 (with either encoder)
 
   it('keeps files apart: two files open at once each get their own rows', async () => {
     encoder = new ParquetEncoderThread();
@@ -89,7 +89,7 @@ describe('ParquetEncoderThreads', () => {
       for (const [i, f] of files.entries()) await f.append(tableToIPC(tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), 'stream'), 1);
       await Promise.all(files.map((f) => f.close()));
       expect(staged.map((s) => Number(tableFromIPC(readParquet(s.bytes()).intoIPCStream()).getChild('id')!.get(0)))).toEqual([0, 1]);
-      // Each stream's buffer came back once parquet-wasm had copied it.
+      // Each stream's buffer came back once it was encoded.
       expect(threads.buffers.spare).toBe(2);
     } finally {
       await threads.terminate();

@@ -4,6 +4,7 @@ import type { StagedFile } from '../../targets/target.js';
 import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
 import type { ParquetFileOptions } from './writer-properties.js';
 import { BufferPool } from './buffer-pool.js';
+import { encoderModule } from './wasm-encoder.js';
 
 /** IPC bytes sent to the encoder and not yet taken by it, per file: bounds the memory between the threads. */
 const IN_FLIGHT_BYTES = 4 * 2 ** 20;
@@ -19,10 +20,13 @@ export class ParquetEncoderThread {
   #next = 0;
   #failure: Error | undefined;
 
-  /** @param buffers where the IPC buffers the encoder has taken are handed back */
-  constructor(private readonly buffers?: BufferPool) {
+  /**
+   * @param buffers where the IPC buffers the encoder has taken are handed back
+   * @param encoderModule the compiled encoder module, shared (else the thread compiles it)
+   */
+  constructor(private readonly buffers?: BufferPool, encoderModule?: WebAssembly.Module) {
     const script = workerScript('writers/parquet/encoder-worker.js');
-    this.#worker = new Worker(script.file, { eval: script.eval });
+    this.#worker = new Worker(script.file, { eval: script.eval, workerData: { encoderModule } });
     this.#worker.unref(); // open files keep the process alive, an idle encoder does not
     this.#worker.on('message', (e: EncoderEvent) => this.#files.get(e.file)?.receive(e));
     this.#worker.on('error', (e) => this.#fail(e));
@@ -67,7 +71,7 @@ export class ParquetEncoderThreads {
   /** Thread `i` (modulo the size). */
   at(i: number): ParquetEncoderThread {
     const k = i % this.size;
-    return (this.#threads[k] ??= new ParquetEncoderThread(this.buffers));
+    return (this.#threads[k] ??= new ParquetEncoderThread(this.buffers, encoderModule()));
   }
 
   async terminate(): Promise<void> {

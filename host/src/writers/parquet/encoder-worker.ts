@@ -3,9 +3,13 @@
  * Parquet encoding (the costliest stage of a run) overlaps with reading and contract
  * validation instead of queueing behind them on the main thread.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { ParquetEncoder } from './encoder.js';
 import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
+import { useEncoderModule } from './wasm-encoder.js';
+
+const given = (workerData as { encoderModule?: unknown } | undefined)?.encoderModule;
+if (given instanceof WebAssembly.Module) useEncoderModule(given);
 
 const port = parentPort!;
 const post = (e: EncoderEvent, transfer: ArrayBuffer[] = []) => port.postMessage(e, transfer);
@@ -20,7 +24,7 @@ port.on('message', (m: EncoderRequest) => {
           const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
           post({ type: 'chunk', file: m.file, bytes: own }, [own.buffer as ArrayBuffer]);
         },
-        // The stream is in parquet-wasm's memory now: its buffer goes back to be reused.
+        // The stream is encoded now: its buffer goes back to be reused.
         (ipc) => post({ type: 'taken', file: m.file, bytes: ipc.byteLength, buffer: ipc.buffer as ArrayBuffer }, [ipc.buffer as ArrayBuffer]),
       );
       encoders.set(m.file, encoder);

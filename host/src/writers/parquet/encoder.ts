@@ -1,59 +1,65 @@
-import * as pq from 'parquet-wasm/node';
-import { writerProperties, type ParquetFileOptions } from './writer-properties.js';
+import { WasmParquetFile } from './wasm-encoder.js';
+import type { ParquetFileOptions } from './writer-properties.js';
 
 /**
  * One Parquet file being encoded: Arrow IPC streams go in, Parquet bytes come out as
- * row groups complete (parquet-wasm's streaming writer), so a file never sits whole in
- * memory. Runs on the encoder thread.
+ * row groups complete, so a file never sits whole in memory. Runs on the encoder thread.
  */
 export class ParquetEncoder {
-  #pending: Uint8Array[] = [];
-  #closed = false;
-  #wake: (() => void) | undefined;
+  #file: WasmParquetFile | undefined;
+  #failed: ((e: unknown) => void) | undefined;
+  #finished: (() => void) | undefined;
+  /** Settles when the file is complete, or rejects with the first failure. */
   readonly done: Promise<void>;
 
   /**
    * @param onChunk receives the file's bytes in order
-   * @param onTaken is given each appended IPC stream once the writer has copied it into
-   *   parquet-wasm's memory (the sender's budget of bytes in flight; the bytes may be reused)
+   * @param onTaken is given each appended IPC stream once it is encoded (the sender's
+   *   budget of bytes in flight; the bytes may be reused)
    */
-  constructor(opts: ParquetFileOptions, onChunk: (bytes: Uint8Array) => void, onTaken: (ipc: Uint8Array) => void) {
-    const input = new ReadableStream<pq.RecordBatch>(
-      {
-        // Pulled when the writer wants the next batch: backpressure reaches the sender.
-        pull: async (controller) => {
-          while (this.#pending.length === 0 && !this.#closed) await new Promise<void>((r) => (this.#wake = r));
-          const ipc = this.#pending.shift();
-          if (!ipc) return controller.close();
-          const table = pq.Table.fromIPCStream(ipc);
-          for (const batch of table.recordBatches()) controller.enqueue(batch);
-          table.free();
-          onTaken(ipc);
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    this.done = (async () => {
-      const output = await pq.transformParquetStream(input, writerProperties(opts));
-      for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) onChunk(chunk);
-    })();
+  constructor(
+    opts: ParquetFileOptions,
+    private readonly onChunk: (bytes: Uint8Array) => void,
+    private readonly onTaken: (ipc: Uint8Array) => void,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#finished = resolve;
+      this.#failed = reject;
+    });
+    this.#run(() => (this.#file = new WasmParquetFile(opts)));
   }
 
   append(ipcStream: Uint8Array): void {
-    this.#pending.push(ipcStream);
-    this.#wakeUp();
+    this.#run(() => {
+      const bytes = this.#file?.append(ipcStream);
+      if (bytes) this.onChunk(bytes);
+    });
+    this.onTaken(ipcStream);
   }
 
-  /** No more input: the footer is written once the pending batches are encoded. */
+  /** No more input: the footer is written. */
   close(): Promise<void> {
-    this.#closed = true;
-    this.#wakeUp();
+    this.#run(() => {
+      const file = this.#file;
+      this.#file = undefined;
+      if (!file) return;
+      const bytes = file.close();
+      if (bytes) this.onChunk(bytes);
+      this.#finished?.();
+    });
     return this.done;
   }
 
-  #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+  #run(step: () => void): void {
+    if (!this.#failed) return; // failed before: later input is dropped
+    try {
+      step();
+    } catch (e) {
+      this.#file?.free();
+      this.#file = undefined;
+      const fail = this.#failed;
+      this.#failed = undefined;
+      fail(e);
+    }
   }
 }
