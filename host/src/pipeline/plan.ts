@@ -90,7 +90,9 @@ export function planJob(jobOrFile: Job | string, opts: PlanOptions = {}): RunPla
   if (!SCOPE_NAME.test(job.name)) fail('job_name', `"${job.name}" (from the file name) cannot name a job's folders: set job_name (letters, digits, ".", "_", "-")`);
   if (!incremental) notes.push('no incremental block: each run reads the whole source again (append adds every row again; set source.incremental, or write_disposition: replace)');
   const streams = planStreams(job, contract, recipe, fail);
-  for (const col of job.target.partitioning) {
+  for (const entry of job.target.partitioning) {
+    // An Iceberg target also takes day(col) (targets/iceberg/partition-spec.ts).
+    const col = job.target.catalog ? entry.replace(/^day\(\s*([^()\s]+)\s*\)$/, '$1') : entry;
     for (const s of streams) {
       if (!s.object.fields.some((f) => f.name === col)) fail('target.partitioning', `column "${col}" is not in the contract's "${s.name}"`);
     }

@@ -55,8 +55,15 @@ describe('Iceberg manifests (Avro, spec v2)', () => {
   });
 
   it('a manifest list round-trips, and reads by field id whatever the writer named the fields', async () => {
-    const entry = manifestFileEntry({ path: 'file:///w/t/metadata/m0.avro', length: 1234, specId: 0, snapshotId: 42, sequenceNumber: 3, files, spec });
-    expect(entry.partitions).toEqual([{ contains_null: true, contains_nan: null, lower_bound: null, upper_bound: null }, { contains_null: false, contains_nan: null, lower_bound: null, upper_bound: null }]);
+    const more = [...files, { ...files[0]!, partition: { region: 'au', day_day: 18000 } }, { ...files[0]!, partition: { region: 'zz', day_day: 19500 } }];
+    const entry = manifestFileEntry({ path: 'file:///w/t/metadata/m0.avro', length: 1234, specId: 0, snapshotId: 42, sequenceNumber: 3, files: more, spec, schema });
+    // Bounds in Iceberg's single-value form (UTF-8; int32 little-endian days): readers prune by them.
+    const days = (n: number) => Buffer.from(new Int32Array([n]).buffer);
+    expect(entry.partitions).toEqual([
+      { contains_null: true, contains_nan: null, lower_bound: Buffer.from('au'), upper_bound: Buffer.from('zz') },
+      { contains_null: false, contains_nan: null, lower_bound: days(18000), upper_bound: days(19500) },
+    ]);
+    expect(entry).toMatchObject({ added_files_count: 4, added_rows_count: 11 });
     const old = { ...entry, manifest_path: 'file:///w/t/metadata/old.avro', sequence_number: 1, min_sequence_number: 1, added_snapshot_id: 7 };
     const bytes = await writeManifestList([old, entry], { id: 42, parentId: 7, sequenceNumber: 3 });
     expect(await readManifestList(bytes, 'test')).toEqual([old, entry]);

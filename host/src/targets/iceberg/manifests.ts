@@ -6,7 +6,7 @@
 import avro from 'avsc';
 import { IcebergTargetError } from './errors.js';
 import { MANIFEST_FILE_NAMES, MANIFEST_FILE_SCHEMA, manifestEntrySchema } from './avro-schemas.js';
-import type { PartitionSpec } from './partition-spec.js';
+import { partitionResultType, type PartitionSpec } from './partition-spec.js';
 import type { IcebergSchema } from './schema.js';
 
 export interface AddedDataFile {
@@ -80,8 +80,59 @@ export function writeManifestList(entries: ManifestFileEntry[], snapshot: { id: 
   });
 }
 
+/** Iceberg's single-value binary form of a partition value (the bounds of a field summary). */
+function singleValue(type: string, v: unknown): Buffer {
+  switch (type) {
+    case 'int':
+    case 'date': {
+      const b = Buffer.alloc(4);
+      b.writeInt32LE(v as number);
+      return b;
+    }
+    case 'long': {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(BigInt(v as number));
+      return b;
+    }
+    case 'float': {
+      const b = Buffer.alloc(4);
+      b.writeFloatLE(v as number);
+      return b;
+    }
+    case 'double': {
+      const b = Buffer.alloc(8);
+      b.writeDoubleLE(v as number);
+      return b;
+    }
+    case 'boolean':
+      return Buffer.from([v ? 1 : 0]);
+    default:
+      return Buffer.from(String(v), 'utf8');
+  }
+}
+
+/**
+ * Per partition field: whether a file has a null, and the lowest and highest value. Readers
+ * prune manifests by these (pyiceberg reads absent bounds as "no value but nulls").
+ */
+function fieldSummaries(files: AddedDataFile[], spec: PartitionSpec, schema: IcebergSchema): NonNullable<ManifestFileEntry['partitions']> {
+  return spec.fields.map((f) => {
+    const type = partitionResultType(f, schema);
+    const values = files.map((x) => x.partition[f.name]).filter((v) => v !== null && v !== undefined);
+    const nan = (type === 'double' || type === 'float') && values.some((v) => Number.isNaN(v));
+    const ordered = values.filter((v) => !Number.isNaN(v)).map((v) => ({ v, key: type === 'string' ? Buffer.from(String(v), 'utf8') : undefined }));
+    ordered.sort((a, b) => (a.key && b.key ? Buffer.compare(a.key, b.key) : (a.v as number) - (b.v as number)));
+    return {
+      contains_null: files.length > values.length,
+      contains_nan: type === 'double' || type === 'float' ? nan : null,
+      lower_bound: ordered.length ? singleValue(type, ordered[0]!.v) : null,
+      upper_bound: ordered.length ? singleValue(type, ordered[ordered.length - 1]!.v) : null,
+    };
+  });
+}
+
 /** The manifest list entry of a manifest this host wrote. */
-export function manifestFileEntry(m: { path: string; length: number; specId: number; snapshotId: number; sequenceNumber: number; files: AddedDataFile[]; spec: PartitionSpec }): ManifestFileEntry {
+export function manifestFileEntry(m: { path: string; length: number; specId: number; snapshotId: number; sequenceNumber: number; files: AddedDataFile[]; spec: PartitionSpec; schema: IcebergSchema }): ManifestFileEntry {
   return {
     manifest_path: m.path,
     manifest_length: m.length,
@@ -96,8 +147,7 @@ export function manifestFileEntry(m: { path: string; length: number; specId: num
     added_rows_count: m.files.reduce((n, f) => n + f.records, 0),
     existing_rows_count: 0,
     deleted_rows_count: 0,
-    // No bounds: readers treat every partition as one that may match.
-    partitions: m.spec.fields.map((f) => ({ contains_null: m.files.some((x) => x.partition[f.name] === null), contains_nan: null, lower_bound: null, upper_bound: null })),
+    partitions: fieldSummaries(m.files, m.spec, m.schema),
     key_metadata: null,
   };
 }

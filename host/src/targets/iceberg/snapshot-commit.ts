@@ -65,7 +65,7 @@ export async function commitSnapshot(ctx: SnapshotContext, plan: StreamTablePlan
     const manifest = await writeManifest(added, snapshotId, { ...plan.spec, 'spec-id': spec['spec-id'] ?? 0 }, plan.schema);
     await writeObject(ctx.store, manifestKey, manifest);
     const entries = parent === null ? [] : await parentManifests(ctx, meta, parent, name);
-    entries.push(manifestFileEntry({ path: `${ctx.warehouse.root}/${manifestKey}`, length: manifest.byteLength, specId: spec['spec-id'] ?? 0, snapshotId, sequenceNumber, files: added, spec: plan.spec }));
+    entries.push(manifestFileEntry({ path: `${ctx.warehouse.root}/${manifestKey}`, length: manifest.byteLength, specId: spec['spec-id'] ?? 0, snapshotId, sequenceNumber, files: added, spec: plan.spec, schema: plan.schema }));
     const listKey = `${folder}/snap-${snapshotId}-${ctx.runId}.avro`;
     await writeObject(ctx.store, listKey, await writeManifestList(entries, { id: snapshotId, parentId: parent, sequenceNumber }));
     crashPoint('after-manifests');
