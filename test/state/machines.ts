@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob, type RunSummary } from '../../host/src/pipeline/run-job.js';
 import { REPO } from '../helpers/fixtures.js';
@@ -71,3 +72,25 @@ export function twoMachines(rows: number, job: Record<string, unknown>, secrets?
 /** Each id once, in order: [1..n] exactly when no row is lost or duplicated. */
 export const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 export const sorted = (ids: number[]) => [...ids].sort((x, y) => x - y);
+
+/** The job's latest commit manifest (by seq), from its JSON texts. */
+export const latest = (texts: string[]) => texts.map((t) => JSON.parse(t)).sort((x, y) => x.seq - y.seq).at(-1);
+
+/**
+ * Six runs alternating a, b, a, ... with new rows before each; run `killAt` is SIGKILLed
+ * at `point` (past the commit point), so the next run, on the other machine, finishes it.
+ * `env` goes to the killed run's child process (the S3 credentials).
+ */
+export async function alternate(m: Machines, killAt: number, point: string, env: Record<string, string> = {}): Promise<void> {
+  for (let i = 0; i < 6; i++) {
+    if (i > 0) m.addRows(700 + i * 50);
+    const machine = i % 2 === 0 ? m.a : m.b;
+    if (i === killAt) {
+      expect(await m.runKilled(machine, point, env)).toBe('SIGKILL');
+      continue;
+    }
+    const { summary } = await m.run(machine);
+    expect(summary.state.backend).toBe('target');
+    expect(summary.recovered).toHaveLength(i === killAt + 1 ? 1 : 0);
+  }
+}
