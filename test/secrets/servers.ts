@@ -1,6 +1,7 @@
 /**
  * Real secret-manager servers for test/secrets/, each on its own loopback port, built or
- * installed by the .ci script each error names: moto (AWS) and a Vault dev server.
+ * installed by the .ci script each error names: moto (AWS) and a Vault dev server (Vault's own
+ * core and HTTP API, test/fixtures/go/vault-dev, built by .ci/install-vault.sh).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 
 const CACHE = process.env.DATIVO_CACHE_DIR ?? join(homedir(), '.cache', 'dativo-host');
 export const MOTO_BIN = join(CACHE, 'venvs', 'moto', 'bin', 'moto_server');
-export const VAULT_BIN = join(CACHE, 'tools', 'vault-v1.21.4', 'vault');
+export const VAULT_BIN = join(CACHE, 'tools', 'vault-dev', 'vault-dev');
 
 export interface TestServer {
   url: string;
@@ -68,7 +69,6 @@ export const startVault = () =>
   startServer(
     VAULT_BIN,
     'install-vault.sh',
-    (p) => ['server', '-dev', `-dev-listen-address=127.0.0.1:${p}`, `-dev-root-token-id=${VAULT_ROOT_TOKEN}`, '-dev-no-store-token'],
+    (p) => [`-addr=127.0.0.1:${p}`, `-root-token=${VAULT_ROOT_TOKEN}`],
     '/v1/sys/health',
-    { VAULT_DISABLE_MLOCK: 'true', HOME: process.env.HOME ?? '/tmp' },
   );

@@ -1,6 +1,7 @@
 import { SecretManagerError, type SecretErrorCode } from '../errors/secret-errors.js';
 import type { SecretManager } from './secret-manager.js';
 import { secretRef } from './secret-ref.js';
+import { VaultToken, type VaultAuthConfig } from './vault-auth.js';
 
 export interface VaultSecretsConfig {
   /** Default: $VAULT_ADDR. */
@@ -14,22 +15,21 @@ export interface VaultSecretsConfig {
   prefix?: string;
   /** name → `<path>#<field>` under the mount. */
   keys?: Record<string, string>;
-  /** Names of the environment variables holding the credentials: the job holds none. */
-  auth?: {
-    method: 'token' | 'approle';
-    token_env?: string;
-    role_id_env?: string;
-    secret_id_env?: string;
-    /** AppRole's auth mount (default `approle`). */
-    mount?: string;
-  };
+  /** How to log in (default: a token in $VAULT_TOKEN). */
+  auth?: VaultAuthConfig;
 }
 
-/** HashiCorp Vault / OpenBao KV v1 or v2, over its HTTP API; token or AppRole login. */
+/**
+ * HashiCorp Vault / OpenBao KV v1 or v2, over its HTTP API; token, AppRole or JWT
+ * (Kubernetes service account) login; the token is renewed while the run lasts.
+ */
 export class VaultSecretManager implements SecretManager {
   readonly kind = 'vault';
-  #token: Promise<string> | undefined;
-  constructor(readonly cfg: VaultSecretsConfig, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  readonly #token: VaultToken;
+  constructor(readonly cfg: VaultSecretsConfig, private readonly env: NodeJS.ProcessEnv = process.env) {
+    const call = (name: string, method: string, path: string, token?: string, json?: unknown) => this.#call(name, method, path, token, json);
+    this.#token = new VaultToken(cfg.auth ?? { method: 'token' }, env, call, (code, name, why) => this.#error(code, name, why));
+  }
 
   async get(name: string): Promise<string | undefined> {
     const ref = secretRef(name, this.cfg.keys, this.cfg.prefix);
@@ -38,7 +38,7 @@ export class VaultSecretManager implements SecretManager {
     const path = trimSlashes(ref.path);
     const v2 = (this.cfg.kv_version ?? 2) === 2;
     const url = `${mount}/${v2 ? 'data/' : ''}${path}`;
-    const body = await this.#call(name, 'GET', url, await this.#login(name));
+    const body = await this.#call(name, 'GET', url, await this.#token.token(name));
     if (body === undefined) return undefined;
     const data = (v2 ? body.data?.data : body.data) as Record<string, unknown> | null | undefined;
     const v = data?.[field];
@@ -46,31 +46,9 @@ export class VaultSecretManager implements SecretManager {
     return typeof v === 'string' ? v : JSON.stringify(v);
   }
 
-  #login(name: string): Promise<string> {
-    if (!this.#token) {
-      this.#token = this.#loginOnce(name);
-      this.#token.catch(() => (this.#token = undefined));
-    }
-    return this.#token;
-  }
-
-  async #loginOnce(name: string): Promise<string> {
-    const auth = this.cfg.auth ?? { method: 'token' };
-    if (auth.method === 'token') {
-      const v = auth.token_env ?? 'VAULT_TOKEN';
-      const token = this.env[v];
-      if (!token) throw this.#error('SECRET_MANAGER_AUTH', name, `token login: $${v} is not set`);
-      return token;
-    }
-    const roleVar = auth.role_id_env ?? 'VAULT_ROLE_ID';
-    const secretVar = auth.secret_id_env ?? 'VAULT_SECRET_ID';
-    const role_id = this.env[roleVar];
-    const secret_id = this.env[secretVar];
-    if (!role_id || !secret_id) throw this.#error('SECRET_MANAGER_AUTH', name, `approle login: $${roleVar} and $${secretVar} must be set`);
-    const out = await this.#call(name, 'POST', `auth/${trimSlashes(auth.mount ?? 'approle')}/login`, undefined, { role_id, secret_id });
-    const token = (out?.auth as { client_token?: string } | undefined)?.client_token;
-    if (!token) throw this.#error('SECRET_MANAGER_AUTH', name, 'approle login returned no token');
-    return token;
+  /** Stops renewing the token. */
+  close(): void {
+    this.#token.close();
   }
 
   /** One API call; undefined for a 404 (no such secret). */
@@ -97,7 +75,9 @@ export class VaultSecretManager implements SecretManager {
     if (!res.ok) {
       // Vault's error text names paths and reasons, never a secret value.
       const why = errorsOf(text);
-      const code = res.status === 401 || res.status === 403 ? 'SECRET_MANAGER_AUTH' : 'SECRET_MANAGER_FAILED';
+      // A refused login (wrong secret id, a JWT of another key or subject) is a 400.
+      const refused = res.status === 401 || res.status === 403 || (res.status === 400 && /^auth\/.+\/login$/.test(path));
+      const code = refused ? 'SECRET_MANAGER_AUTH' : 'SECRET_MANAGER_FAILED';
       throw this.#error(code, name, `${method} /v1/${path}: HTTP ${res.status}${why ? ` (${why})` : ''}`, { retryable: res.status >= 500 });
     }
     return text ? (JSON.parse(text) as Record<string, any>) : {};
