@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import type { JobPolicy } from '../capabilities/job-policy.js';
+import { secretsSchema } from '../secrets/secrets-schema.js';
 import { substituteEnv } from './env-substitution.js';
 import { parseYaml } from './yaml-file.js';
 
@@ -93,36 +94,6 @@ const policy = z
   })
   .strict();
 
-/** secrets.vault (host/src/secrets/vault.ts): credentials only as names of variables. */
-const vaultSecrets = z
-  .object({
-    address: z.string().url().optional(),
-    namespace: z.string().optional(),
-    mount: z.string().optional(),
-    kv_version: z.union([z.literal(1), z.literal(2)]).optional(),
-    prefix: z.string().optional(),
-    auth: z
-      .object({
-        method: z.enum(['token', 'approle']),
-        token_env: z.string().optional(),
-        role_id_env: z.string().optional(),
-        secret_id_env: z.string().optional(),
-        mount: z.string().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-/** secrets.aws (host/src/secrets/aws.ts): credentials from the SDK's default chain. */
-const awsSecrets = z
-  .object({
-    region: z.string().optional(),
-    endpoint: z.string().url().optional(),
-    prefix: z.string().optional(),
-    version_stage: z.string().optional(),
-  })
-  .strict();
-
 export const jobSchema = z
   .object({
     tenant_id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_", "-"'),
@@ -176,20 +147,8 @@ export const jobSchema = z
     extra_columns: z.enum(['error', 'drop', 'keep']).optional(),
     /** warn mode: rows that break a rule are kept (counted) or moved to `_rejected/<stream>`. */
     invalid_rows: z.enum(['keep', 'quarantine']).default('keep'),
-    secrets: z
-      .object({
-        manager: z.enum(['env', 'file', 'vault', 'aws', 'none']).default('none'),
-        /** env: prefix of the variables (default DATIVO_SECRET_). */
-        prefix: z.string().optional(),
-        /** file: a JSON or YAML file of name: value. */
-        path: z.string().optional(),
-        /** vault, aws: name → `<path or secret id>#<key>` (docs/jobs.md, Secrets). */
-        keys: z.record(z.string(), z.string().min(1)).optional(),
-        vault: vaultSecrets.optional(),
-        aws: awsSecrets.optional(),
-      })
-      .strict()
-      .default({ manager: 'none' }),
+    /** Where secrets come from (docs/secrets.md); host/src/secrets/ owns the block. */
+    secrets: secretsSchema,
     policy: policy.optional(),
     /**
      * Where incremental state lives (docs/jobs.md, State): file (default for a local target;

@@ -21,4 +21,7 @@ export class CachedSecretManager implements SecretManager {
     }
     return v;
   }
+  close(): void {
+    this.inner.close?.();
+  }
 }

@@ -2,11 +2,13 @@
  * Where a job's secrets come from. The host resolves only the names a plugin's grant
  * declares, and hands them to the plugin through dativo:plugin/secrets, never as
  * environment variables. Vault, AWS Secrets Manager and GCP Secret Manager implement
- * this same interface.
+ * this same interface (host/src/secrets/vault.ts, aws.ts, gcp.ts).
  */
 export interface SecretManager {
   readonly kind: string;
   get(name: string): Promise<string | undefined>;
+  /** Ends what the manager keeps going for the run (vault: the token's renewal). */
+  close?(): void;
 }
 
 /** Secrets held in memory: for embedding the host in CI and for tests. */
