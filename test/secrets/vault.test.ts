@@ -151,6 +151,24 @@ describe('vault secret manager (Vault v1.21.0 dev server)', () => {
     }
   });
 
+  it('a token revoked mid-run: approle logs in again and the read succeeds; a token login cannot', async () => {
+    const env = { VAULT_ROLE_ID: approle.role_id, VAULT_SECRET_ID: approle.secret_id };
+    const m = manager({ keys: { a: 'dativo/api_token', b: 'prod/db#password' }, auth: { method: 'approle' } }, env);
+    const { auth } = await root('POST', 'auth/token/create', { policies: ['read-secrets'] });
+    const t = manager({ keys: { a: 'dativo/api_token', b: 'prod/db#password' } }, { VAULT_TOKEN: auth.client_token });
+    try {
+      expect(await m.get('a')).toBe('tok-vault-4b2c');
+      expect(await t.get('a')).toBe('tok-vault-4b2c');
+      await root('PUT', 'sys/leases/revoke-prefix/auth/approle/login', {});
+      await root('POST', 'auth/token/revoke', { token: auth.client_token });
+      expect(await m.get('b')).toBe('pw-vault-e81f');
+      expect(await t.get('b').catch((e) => e)).toMatchObject({ code: 'SECRET_MANAGER_AUTH', details: { secret: 'b' } });
+    } finally {
+      m.close();
+      t.close();
+    }
+  });
+
   it('namespace: X-Vault-Namespace is on every call (the OSS server has no namespaces and ignores it)', async () => {
     // A loopback proxy in front of the real server records what the manager sends.
     const seen: { url: string; ns: string | undefined }[] = [];

@@ -40,6 +40,7 @@ interface Lease {
  */
 export class VaultToken {
   #lease: Promise<Lease> | undefined;
+  #last: Lease | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   constructor(
@@ -54,11 +55,24 @@ export class VaultToken {
     for (let attempt = 0; ; attempt++) {
       this.#lease ??= this.#login(name);
       this.#lease.catch(() => (this.#lease = undefined));
-      const lease = await this.#lease;
+      const lease = (this.#last = await this.#lease);
       // A token can be given only once (token method); a login can be repeated.
       if (lease.expiresAt > Date.now() + 1000 || this.cfg.method === 'token' || attempt > 0) return lease.token;
       this.#lease = undefined;
     }
+  }
+
+  /**
+   * The server refused `token` (revoked, expired early): forget it so the next token() logs
+   * in again. False for the token method, whose token cannot be replaced.
+   */
+  refused(token: string): boolean {
+    if (this.cfg.method === 'token') return false;
+    if (this.#last?.token === token) {
+      clearTimeout(this.#timer);
+      this.#lease = this.#last = undefined;
+    }
+    return true;
   }
 
   /** Stops renewing. */

@@ -38,7 +38,15 @@ export class VaultSecretManager implements SecretManager {
     const path = trimSlashes(ref.path);
     const v2 = (this.cfg.kv_version ?? 2) === 2;
     const url = `${mount}/${v2 ? 'data/' : ''}${path}`;
-    const body = await this.#call(name, 'GET', url, await this.#token.token(name));
+    const token = await this.#token.token(name);
+    let body: Record<string, any> | undefined;
+    try {
+      body = await this.#call(name, 'GET', url, token);
+    } catch (e) {
+      // A token revoked or expired before its time: one new login (approle, jwt), one retry.
+      if ((e as SecretManagerError).code !== 'SECRET_MANAGER_AUTH' || !this.#token.refused(token)) throw e;
+      body = await this.#call(name, 'GET', url, await this.#token.token(name));
+    }
     if (body === undefined) return undefined;
     const data = (v2 ? body.data?.data : body.data) as Record<string, unknown> | null | undefined;
     const v = data?.[field];
