@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { tableFromIPC } from 'apache-arrow';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -203,14 +204,14 @@ async function duck<T = Record<string, unknown>>(out: string, stream: string, se
 }
 
 // Both sides in one canonical form: integers and instants as text, JSON parsed.
-const PG_ALL_TYPES = `SELECT id::text AS id, i2, i4, i8::text AS i8, f8, price::float8 AS price, big::text AS big, label, flag,
+const PG_ALL_TYPES = `SELECT id::text AS id, i2, i4, i8::text AS i8, f8, price::text AS price, big::text AS big, label, flag,
   (d - date '1970-01-01') AS d, (extract(epoch FROM ts) * 1000000)::int8::text AS ts,
   (extract(epoch FROM tstz) * 1000000)::int8::text AS tstz, uid::text AS uid, doc::text AS doc, docb::text AS docb,
   '\\x' || encode(raw, 'hex') AS raw, array_to_json(ints)::text AS ints, array_to_json(tags)::text AS tags
   FROM all_types ORDER BY all_types.id`;
-const DUCK_ALL_TYPES = `SELECT id::VARCHAR AS id, i2, i4, i8::VARCHAR AS i8, f8, price, big, label, flag,
+const DUCK_ALL_TYPES = `SELECT id::VARCHAR AS id, i2, i4, i8::VARCHAR AS i8, f8, price::VARCHAR AS price, big, label, flag,
   date_diff('day', DATE '1970-01-01', d)::INTEGER AS d, epoch_us(ts)::VARCHAR AS ts, epoch_us(tstz)::VARCHAR AS tstz,
-  uid, doc, docb, raw, ints, tags FROM (SELECT * FROM $FILES) t ORDER BY t.id`;
+  uid, doc, docb, '\\x' || lower(hex(raw)) AS raw, ints, tags FROM (SELECT * FROM $FILES) t ORDER BY t.id`;
 const parsed = (rows: Record<string, unknown>[]) =>
   rows.map((r) => ({ ...r, ints: r.ints === null ? null : JSON.parse(r.ints as string), tags: r.tags === null ? null : JSON.parse(r.tags as string) }));
 
@@ -230,6 +231,10 @@ describe('postgres-reader against PostgreSQL 15', () => {
     expect(got[0]).toMatchObject({ d: -165, ts: '946684799999999', ints: [], tags: [] });
     expect(got[6]!.label).toBe(`label 7 ünï'"`);
     expect(got[1]!.big).toBe('12345678901234567890.2');
+    // numeric(10,2) and bytea arrive as Decimal128(10,2) and Binary, written as such.
+    expect(got[1]).toMatchObject({ price: '2.50', raw: '\\x00000002' });
+    const types = await duck<{ name: string; type: string }>(job.out, 'all_types', "SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT price, raw FROM $FILES)");
+    expect(types).toEqual([{ name: 'price', type: 'DECIMAL(10,2)' }, { name: 'raw', type: 'BLOB' }]);
     expect(got[9]).toMatchObject({ i2: null, tstz: null, ints: null, raw: null });
   }, 180_000);
 
@@ -274,7 +279,8 @@ describe('postgres-reader against PostgreSQL 15', () => {
         id: { type: 'integer' },
         i2: { type: ['integer', 'null'] },
         f8: { type: ['number', 'null'] },
-        price: { type: ['string', 'null'] },
+        price: { type: ['number', 'null'], format: 'decimal(10,2)' },
+        raw: { type: ['string', 'null'], format: 'binary' },
         flag: { type: ['boolean', 'null'] },
         d: { type: ['string', 'null'], format: 'date' },
         tstz: { type: ['string', 'null'], format: 'date-time' },
@@ -349,6 +355,25 @@ describe('postgres-reader against PostgreSQL 15', () => {
       await proxy.close();
     }
   }, 180_000);
+
+  it('integers come in the width the record schema asks for (widened only); numeric(p,s) and bytea as Decimal128 and Binary', async () => {
+    const typesOf = async (schema?: Record<string, unknown>) => {
+      const reader = await openReader(SCRAM_PW);
+      const config = { host: '127.0.0.1', port: server.port, database: 'postgres', user: 'scram_user', batch_rows: 10 };
+      let types: Record<string, string> = {};
+      try {
+        for await (const b of reader.read({ config, stream: 'all_types', ...(schema ? { schema } : {}) })) {
+          types = Object.fromEntries(tableFromIPC(b.bytes).schema.fields.map((f) => [f.name, String(f.type)]));
+        }
+      } finally {
+        await reader.close();
+      }
+      return types;
+    };
+    const schema = { type: 'object', properties: { i2: { type: ['integer', 'null'], format: 'int32' }, i4: { type: 'integer' }, i8: { type: 'integer', format: 'int32' } } };
+    expect(await typesOf(schema)).toMatchObject({ i2: 'Int32', i4: 'Int64', i8: 'Int64', price: 'Decimal[10e+2]', raw: 'Binary', big: 'Utf8' });
+    expect(await typesOf()).toMatchObject({ i2: 'Int16', i4: 'Int32', i8: 'Int64' });
+  }, 120_000);
 
   it('an error the server reports (no such table) is PLUGIN_CONFIG naming it', async () => {
     const e = await (async () => {

@@ -1,12 +1,12 @@
 /**
  * ODCS logicalType/physicalType -> Arrow type. The choices, in one place:
  *
- *   string                       Utf8
+ *   string                       Utf8; Binary when physicalType is bytea/binary/varbinary/blob
  *   integer                      Int64; Int32 when physicalType is int/int32/int4/integer/smallint/
  *                                tinyint/int16/int2 or logicalTypeOptions.format is i8/i16/i32/u8/u16
- *   number                       Float64, whatever the physicalType: decimal(p,s)/numeric are carried
- *                                as Float64 too (no Decimal128 yet; values beyond 15-17 significant
- *                                digits lose precision)
+ *   number                       Float64; Decimal128(p, s) when physicalType is decimal(p[,s]) or
+ *                                numeric(p[,s]) with 1 <= p <= 38 and 0 <= s <= p (decimal.ts). A
+ *                                decimal without a precision, or wider than 38, stays Float64
  *   boolean                      Bool
  *   date                         Date32 (days since epoch)
  *   date + physicalType          Timestamp(MICROSECOND, "UTC") when physicalType starts with
@@ -17,10 +17,12 @@
  * ...), and falls back to string.
  */
 import * as arrow from 'apache-arrow';
+import { decimalTypeFor } from './decimal.js';
 import type { LogicalType } from './model.js';
 
 const INT32_PHYSICAL = new Set(['int', 'int32', 'int4', 'integer', 'smallint', 'tinyint', 'int16', 'int2', 'short', 'byte']);
 const INT32_FORMATS = new Set(['i8', 'i16', 'i32', 'u8', 'u16']);
+const BINARY_PHYSICAL = new Set(['bytea', 'binary', 'varbinary', 'blob']);
 
 /** The lowercase base name of a physical type: "DECIMAL(10, 2)" -> "decimal", "Timestamp_NTZ" -> "timestamp_ntz". */
 export const physicalBase = (physicalType: string | undefined): string =>
@@ -34,6 +36,7 @@ export const TIMESTAMP_TYPE = new arrow.TimestampMicrosecond('UTC');
 export function arrowTypeFor(logicalType: LogicalType, physicalType?: string, format?: string): arrow.DataType {
   switch (logicalType) {
     case 'string':
+      return BINARY_PHYSICAL.has(physicalBase(physicalType)) ? new arrow.Binary() : new arrow.Utf8();
     case 'object':
     case 'array':
       return new arrow.Utf8();
@@ -42,7 +45,7 @@ export function arrowTypeFor(logicalType: LogicalType, physicalType?: string, fo
         ? new arrow.Int32()
         : new arrow.Int64();
     case 'number':
-      return new arrow.Float64();
+      return decimalTypeFor(physicalType) ?? new arrow.Float64();
     case 'boolean':
       return new arrow.Bool();
     case 'date':
@@ -69,6 +72,8 @@ export function describeType(t: arrow.DataType): string {
   if (arrow.DataType.isTimestamp(t)) return `Timestamp(${arrow.TimeUnit[t.unit]}, ${t.timezone ?? 'no timezone'})`;
   if (arrow.DataType.isDate(t)) return t.unit === arrow.DateUnit.DAY ? 'Date32' : 'Date64';
   if (arrow.DataType.isDictionary(t)) return `Dictionary(${describeType(t.dictionary)})`;
+  if (arrow.DataType.isDecimal(t)) return `Decimal${t.bitWidth}(${t.precision}, ${t.scale})`;
+  if (arrow.DataType.isBinary(t)) return 'Binary';
   return String(t);
 }
 
@@ -79,5 +84,6 @@ export function sameType(a: arrow.DataType, b: arrow.DataType): boolean {
   if (arrow.DataType.isFloat(a) && arrow.DataType.isFloat(b)) return a.precision === b.precision;
   if (arrow.DataType.isTimestamp(a) && arrow.DataType.isTimestamp(b)) return a.unit === b.unit && a.timezone === b.timezone;
   if (arrow.DataType.isDate(a) && arrow.DataType.isDate(b)) return a.unit === b.unit;
-  return arrow.DataType.isUtf8(a) || arrow.DataType.isBool(a) || arrow.DataType.isNull(a);
+  if (arrow.DataType.isDecimal(a) && arrow.DataType.isDecimal(b)) return a.precision === b.precision && a.scale === b.scale && a.bitWidth === b.bitWidth;
+  return arrow.DataType.isUtf8(a) || arrow.DataType.isBinary(a) || arrow.DataType.isBool(a) || arrow.DataType.isNull(a);
 }

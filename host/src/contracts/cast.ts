@@ -13,6 +13,9 @@
  *                              nanoseconds must be whole microseconds
  *   Date32, Date64          -> Timestamp; Date64 -> Date32 when at midnight
  *   Struct, List, Map       -> Utf8 JSON text, for contract fields of logicalType object/array
+ *   Utf8, integers, Decimal128, Float64 -> Decimal128(p, s), exactly; Decimal128 -> Utf8 (its
+ *                              text) and -> Float64 (<= 15 digits); LargeBinary, BinaryView,
+ *                              FixedSizeBinary -> Binary (see cast-decimal.ts)
  *   Null                    -> any type (all null)
  * A value that cannot be cast (text that is not a date, an out-of-range integer) makes that row
  * invalid and becomes null; the caller reports it.
@@ -20,6 +23,8 @@
 import * as arrow from 'apache-arrow';
 import { sameType } from './arrow-types.js';
 import { clearBit, copyValidity, fixedColumn, nullColumn, readI64, utf8Column, words32, writeI64 } from './columns.js';
+import { fromDecimal, toBinary, toDecimal } from './cast-decimal.js';
+import { isDecimal128 } from './decimal.js';
 import { textToBool, textToFloat, textToInt } from './cast-text.js';
 import { parseIsoDate, parseIsoTimestamp, parseIsoTimestampBig } from './iso-time.js';
 
@@ -41,7 +46,8 @@ export function castColumn(src: arrow.Data, target: arrow.DataType, jsonText: bo
   if (text !== undefined && arrow.DataType.isUtf8(target)) return ok(text.clone(target));
   const bad = new BadRows(text ?? src);
   let data: arrow.Data | undefined;
-  if (text !== undefined && arrow.DataType.isInt(target)) data = textToInt(text, target, bad);
+  if (isDecimal128(src.type) && !arrow.DataType.isDecimal(target)) data = fromDecimal(src, target, bad);
+  else if (text !== undefined && arrow.DataType.isInt(target)) data = textToInt(text, target, bad);
   else if (text !== undefined && arrow.DataType.isFloat(target)) data = textToFloat(text, target, bad);
   else if (text !== undefined && arrow.DataType.isBool(target)) data = textToBool(text, target, bad);
   else if (arrow.DataType.isInt(target)) data = toInt(src, target, bad);
@@ -49,6 +55,8 @@ export function castColumn(src: arrow.Data, target: arrow.DataType, jsonText: bo
   else if (arrow.DataType.isDate(target) && target.unit === arrow.DateUnit.DAY) data = toDateDay(text ?? src, target as arrow.DateDay, bad);
   else if (arrow.DataType.isTimestamp(target)) data = toTimestamp(text ?? src, target, bad);
   else if (arrow.DataType.isUtf8(target) && jsonText) data = toJsonText(src, target);
+  else if (arrow.DataType.isDecimal(target)) data = toDecimal(text ?? src, target, bad);
+  else if (arrow.DataType.isBinary(target)) data = toBinary(src, target);
   return data === undefined ? undefined : { data, badRows: bad.rows, badValue: (i) => bad.describe(i), badText: (i) => bad.text(i) };
 }
 

@@ -67,9 +67,10 @@ export function countNulls(bitmap: Uint8Array, length: number): number {
 /** An all-null column of `type`. */
 export function nullColumn(type: arrow.DataType, length: number): arrow.Data {
   const nullBitmap = new Uint8Array(paddedBytes(length));
-  if (arrow.DataType.isUtf8(type)) {
-    return arrow.makeData({ type, length, nullCount: length, nullBitmap, valueOffsets: new Int32Array(length + 1), data: new Uint8Array(0) });
+  if (arrow.DataType.isUtf8(type) || arrow.DataType.isBinary(type)) {
+    return arrow.makeData({ type, length, nullCount: length, nullBitmap, valueOffsets: new Int32Array(length + 1), data: new Uint8Array(0) } as never);
   }
+  if (arrow.DataType.isDecimal(type)) return arrow.makeData({ type, length, nullCount: length, nullBitmap, data: new Uint32Array(length * (type.bitWidth / 32)) });
   if (arrow.DataType.isBool(type)) return arrow.makeData({ type, length, nullCount: length, nullBitmap, data: new Uint8Array(paddedBytes(length)) });
   const ArrayType = (type as arrow.DataType & { ArrayType: new (n: number) => ArrayLike<number> }).ArrayType;
   return arrow.makeData({ type, length, nullCount: length, nullBitmap, data: new ArrayType(length) } as never);

@@ -125,6 +125,8 @@ function jsonTypeOf(f: ContractField, p: OdcsProperty): Record<string, unknown> 
     Object.fromEntries(keys.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
   switch (f.logicalType) {
     case 'string':
+      // format binary (OpenAPI's name for raw bytes): a reader may emit Binary, the contract's type.
+      if (arrow.DataType.isBinary(f.arrowType)) return { type: 'string', format: 'binary' };
       return { type: 'string', ...pick(['minLength', 'maxLength', 'pattern']) };
     case 'integer': {
       // format int32 (as OpenAPI writes it): a reader may then emit Int32, the contract's type.
@@ -132,6 +134,8 @@ function jsonTypeOf(f: ContractField, p: OdcsProperty): Record<string, unknown> 
       return { type: 'integer', ...(int32 ? { format: 'int32' } : {}), ...pick(['minimum', 'maximum', 'multipleOf']) };
     }
     case 'number':
+      // Decimal128: asked for as text, which readers keep digit for digit (a double would not).
+      if (arrow.DataType.isDecimal(f.arrowType)) return { type: 'string', format: 'decimal' };
       return { type: 'number', ...pick(['minimum', 'maximum', 'multipleOf']) };
     case 'boolean':
       return { type: 'boolean' };

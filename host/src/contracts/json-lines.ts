@@ -5,7 +5,8 @@
  * Values must have the JSON type the record's JSON Schema (ContractObject.jsonSchema) asks for:
  * integer -> a JSON integer (|v| <= 2^53), number -> a number, boolean -> true/false, string -> a
  * string, date -> "YYYY-MM-DD", date+timestamp -> ISO-8601 text, object/array -> any JSON value
- * (stored as JSON text). A missing key or null is a null (validateBatch then checks required
+ * (stored as JSON text), Decimal128 -> decimal text ("12345678901234567.89", exact) or a JSON
+ * number of at most 15 significant digits, Binary -> base64 text. A missing key or null is a null (validateBatch then checks required
  * fields): JSON Lines records are sparse. Keys the contract does not declare come after its
  * columns as text (JSON text unless a string), so the host's schema check sees them and
  * `extra_columns` decides (pipeline/schema-conformance.ts). A line that is not a JSON object throws
@@ -17,6 +18,7 @@ import * as arrow from 'apache-arrow';
 import { describeType } from './arrow-types.js';
 import { castColumn } from './cast.js';
 import { countNulls, paddedBytes, setBit, utf8Column, words32, writeI64 } from './columns.js';
+import { significantDigits } from './decimal.js';
 import { recordDecodeFailures, type DecodeFailure } from './decode-failures.js';
 import { DataValidationError, type ValidationIssue } from './errors.js';
 import type { ContractField, ContractObject } from './model.js';
@@ -208,5 +210,46 @@ function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data 
     }
     return arrow.makeData({ type, length: n, nullCount: countNulls(validity, n), nullBitmap: validity, data: (out64 ?? out32)! } as never);
   }
+  if (arrow.DataType.isDecimal(type)) return decimalColumn(values, f, type, ctx);
+  if (arrow.DataType.isBinary(type)) return base64Column(values, f, type, ctx);
   throw new TypeError(`no JSON Lines decoder for Arrow type ${String(type)}`);
+}
+
+/** Decimal text, or a number whose shortest text is exactly what was written (<= 15 digits). */
+function decimalColumn(values: unknown[], f: ContractField, type: arrow.Decimal, ctx: Ctx): arrow.Data {
+  const expected = `decimal text or a JSON number of at most 15 significant digits (${describeType(type)})`;
+  const text = values.map((v, i) => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' && (Number.isSafeInteger(v) || significantDigits(String(v)) <= 15)) return String(v);
+    reject(ctx, i, f, expected, v);
+    return null;
+  });
+  const cast = castColumn(utf8Column(text), type, false)!;
+  for (const bad of cast.badRows) reject(ctx, bad, f, `${expected}, exact at scale ${type.scale}`, values[bad]);
+  return cast.data;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function base64Column(values: unknown[], f: ContractField, type: arrow.Binary, ctx: Ctx): arrow.Data {
+  const n = values.length;
+  const validity = new Uint8Array(paddedBytes(n));
+  const offsets = new Int32Array(n + 1);
+  const parts: Buffer[] = [];
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined) {
+      if (typeof v === 'string' && BASE64.test(v)) {
+        const b = Buffer.from(v, 'base64');
+        parts.push(b);
+        pos += b.length;
+        setBit(validity, i);
+      } else reject(ctx, i, f, 'base64 text (Binary)', v);
+    }
+    offsets[i + 1] = pos;
+  }
+  const data = new Uint8Array(Buffer.concat(parts));
+  return arrow.makeData({ type, length: n, nullCount: countNulls(validity, n), nullBitmap: validity, valueOffsets: offsets, data });
 }

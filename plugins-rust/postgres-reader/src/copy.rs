@@ -13,18 +13,15 @@ pub struct CopyStream {
     buf: Vec<u8>,
     pos: usize,
     header_done: bool,
-}
-
-/// The next tuple: `len` bytes at the front, each field a range of the buffer (None: NULL).
-pub struct Tuple {
-    pub len: usize,
-    pub fields: Vec<Option<Range<usize>>>,
+    /// The fields of the tuple `next` found last (reused: no allocation per row).
+    fields: Vec<Option<Range<usize>>>,
 }
 
 pub enum Next {
     NeedMore,
     Trailer,
-    Tuple(Tuple),
+    /// A tuple of this many bytes at the front; its fields are `fields()`.
+    Tuple(usize),
 }
 
 fn malformed(what: &str) -> PluginError {
@@ -32,12 +29,28 @@ fn malformed(what: &str) -> PluginError {
 }
 
 impl CopyStream {
+    #[cfg(test)]
     pub fn feed(&mut self, data: &[u8]) {
+        self.spare().extend_from_slice(data);
+    }
+
+    /// The buffer to append more COPY data to (consumed bytes dropped first, now and then).
+    pub fn spare(&mut self) -> &mut Vec<u8> {
         if self.pos > 0 && self.pos * 2 >= self.buf.len() {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
-        self.buf.extend_from_slice(data);
+        &mut self.buf
+    }
+
+    /// The buffer the ranges of `fields()` point into.
+    pub fn buf(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Each field of the last tuple found: a range of `buf()` (None: NULL).
+    pub fn fields(&self) -> &[Option<Range<usize>>] {
+        &self.fields
     }
 
     pub fn consume(&mut self, n: usize) {
@@ -77,7 +90,8 @@ impl CopyStream {
         }
         let count = usize::try_from(count).map_err(|_| malformed("negative field count"))?;
         let mut at = start + 2;
-        let mut fields = Vec::with_capacity(count);
+        let fields = &mut self.fields;
+        fields.clear();
         for _ in 0..count {
             if b.len() < at + 4 {
                 return Ok(Next::NeedMore);
@@ -95,7 +109,7 @@ impl CopyStream {
             fields.push(Some(at..at + len));
             at += len;
         }
-        Ok(Next::Tuple(Tuple { len: at - start, fields }))
+        Ok(Next::Tuple(at - start))
     }
 }
 
@@ -130,9 +144,10 @@ mod tests {
                         c.feed(&all[split..]);
                         fed = true;
                     }
-                    Next::Tuple(t) => {
-                        got.push((c.bytes(&t.fields[0]).map(<[u8]>::to_vec), c.bytes(&t.fields[1]).is_none()));
-                        c.consume(t.len);
+                    Next::Tuple(len) => {
+                        let f = c.fields().to_vec();
+                        got.push((c.bytes(&f[0]).map(<[u8]>::to_vec), c.bytes(&f[1]).is_none()));
+                        c.consume(len);
                     }
                     Next::Trailer => break,
                 }

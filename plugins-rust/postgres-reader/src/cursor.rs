@@ -11,6 +11,7 @@ use postgres_protocol::types as pg;
 use serde_json::{json, Value};
 
 use crate::columns::{date_days, timestamp_micros};
+use crate::numeric::{decimal_text, numeric_i128};
 use crate::types::{quote_ident, quote_literal, Kind};
 
 thread_local! {
@@ -108,7 +109,8 @@ fn value_text(kind: Kind, raw: &[u8]) -> Result<String> {
         Kind::Date => civil(date_days(raw)?),
         Kind::Timestamp => micros_text(timestamp_micros(raw)?),
         Kind::TimestampTz => format!("{}+00", micros_text(timestamp_micros(raw)?)),
-        Kind::Float32 | Kind::Float64 | Kind::Bool => {
+        Kind::Decimal(p, s) => decimal_text(numeric_i128(raw, p, s)?, s),
+        Kind::Float32 | Kind::Float64 | Kind::Bool | Kind::Binary => {
             return Err(PluginError::config("CURSOR_INVALID", "a cursor column must be an integer, numeric, text, uuid, date or timestamp"))
         }
     })

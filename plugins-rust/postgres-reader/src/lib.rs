@@ -4,7 +4,8 @@
 //!
 //! Modules: net (the TCP connection), wire (protocol: startup, auth, queries, COPY),
 //! errors (SQLSTATE -> error kinds), config, types (PostgreSQL -> Arrow), copy (binary
-//! COPY tuples), columns (Arrow builders), cursor (incremental reads and checkpoints),
+//! COPY tuples), columns (Arrow builders), numeric (binary numeric -> Decimal128),
+//! cursor (incremental reads and checkpoints), widths (integer widths the contract asks for),
 //! read (the extraction of rows), pgoutput and cdc (changes by logical replication), discover.
 
 mod cdc;
@@ -15,9 +16,11 @@ mod cursor;
 mod discover;
 mod errors;
 mod net;
+mod numeric;
 mod pgoutput;
 mod read;
 mod types;
+mod widths;
 mod wire;
 
 use dativo_plugin_sdk::{export_reader, Batch, Encoding, Extraction, ReadRequest, Reader, Result, Spec, StreamDescriptor};

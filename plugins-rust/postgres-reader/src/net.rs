@@ -19,6 +19,17 @@ pub struct Tcp {
     input: InputStream,
     output: OutputStream,
     _socket: TcpSocket,
+    /// Reads done and bytes read, logged at debug level when the connection closes: the
+    /// host's socket reads each cost a round trip to its I/O thread.
+    reads: u64,
+    bytes: u64,
+}
+
+impl Drop for Tcp {
+    fn drop(&mut self) {
+        let (reads, bytes) = (self.reads.to_string(), self.bytes.to_string());
+        dativo_plugin_sdk::log::log(dativo_plugin_sdk::log::Level::Debug, "tcp connection closed", &[("reads", &reads), ("bytes", &bytes)]);
+    }
 }
 
 impl Tcp {
@@ -51,13 +62,17 @@ impl Tcp {
             }
         };
         drop(ready);
-        Ok(Tcp { input: streams.0, output: streams.1, _socket: socket })
+        Ok(Tcp { input: streams.0, output: streams.1, _socket: socket, reads: 0, bytes: 0 })
     }
 
     /// Some bytes (at least one), or a retryable PG_CONNECTION_LOST when the peer closed.
     pub fn read(&mut self) -> Result<Vec<u8>> {
         match self.input.blocking_read(READ_CHUNK) {
-            Ok(bytes) => Ok(bytes),
+            Ok(bytes) => {
+                self.reads += 1;
+                self.bytes += bytes.len() as u64;
+                Ok(bytes)
+            }
             Err(StreamError::Closed) => Err(lost("the server closed the connection")),
             Err(StreamError::LastOperationFailed(e)) => Err(lost(&e.to_debug_string())),
         }

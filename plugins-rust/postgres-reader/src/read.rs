@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::copy::{CopyStream, Next};
 use crate::cursor::Cursor;
 use crate::types::{column_kind, is_cursor_type, select_expr, ColumnKind};
+use crate::widths::widened;
 use crate::wire::{Column, Connect, Connection};
 
 pub struct Extraction {
@@ -49,7 +50,7 @@ impl Extraction {
         let from = config.source(&request.stream).from_sql();
         let mut conn = connect(&config)?;
         let described = describe(&mut conn, &from)?;
-        let kinds: Vec<ColumnKind> = described.iter().map(|c| column_kind(c.type_oid)).collect();
+        let kinds: Vec<ColumnKind> = described.iter().map(|c| column_kind(c.type_oid, c.type_modifier)).collect();
         let cursor = match &request.incremental {
             Some(inc) if inc.strategy == "cursor" => {
                 let field = inc.cursor_field.as_deref().ok_or_else(|| PluginError::config("CURSOR_INVALID", "incremental cursor without cursor_field"))?;
@@ -67,14 +68,15 @@ impl Extraction {
             Some(inc) => return Err(PluginError::not_supported("STRATEGY_NOT_SUPPORTED", format!("incremental strategy {:?}: this reader supports cursor", inc.strategy))),
             None => None,
         };
-        let list: Vec<String> = described.iter().map(|c| select_expr(&c.name, c.type_oid)).collect();
+        let list: Vec<String> = described.iter().map(|c| select_expr(&c.name, c.type_oid, c.type_modifier)).collect();
         let clause = cursor.as_ref().map(Cursor::clause).unwrap_or_default();
         conn.start_copy(&format!("COPY (SELECT {} FROM {from}{clause}) TO STDOUT (FORMAT binary)", list.join(", ")))?;
+        let names: Vec<String> = described.into_iter().map(|c| c.name).collect();
         let max = usize::try_from(request.max_batch_bytes).unwrap_or(usize::MAX).max(1 << 16);
         Ok(Extraction {
             conn: Some(conn),
             copy: CopyStream::default(),
-            columns: Columns::new(described.into_iter().map(|c| c.name).collect(), kinds),
+            columns: Columns::new(names.clone(), widened(&names, &kinds, request.schema.as_deref())),
             cursor,
             batch_rows: config.batch_rows,
             soft_bytes: max / 4,
@@ -88,19 +90,20 @@ impl Extraction {
         loop {
             let Some(conn) = self.conn.as_mut() else { return Ok(None) };
             match self.copy.next()? {
-                Next::NeedMore => match conn.copy_data()? {
-                    Some(bytes) => self.copy.feed(&bytes),
-                    None => return Err(PluginError::internal("PG_COPY_FORMAT", "COPY ended without its trailer")),
-                },
+                Next::NeedMore => {
+                    if !conn.copy_data_into(self.copy.spare())? {
+                        return Err(PluginError::internal("PG_COPY_FORMAT", "COPY ended without its trailer"));
+                    }
+                }
                 Next::Trailer => {
                     while conn.copy_data()?.is_some() {}
                     self.conn = None;
                     return if self.columns.rows() > 0 { self.emit(true).map(Some) } else { Ok(None) };
                 }
-                Next::Tuple(t) => {
+                Next::Tuple(len) => {
                     let full = self.columns.rows() >= self.batch_rows || self.batch_bytes >= self.soft_bytes;
                     if full {
-                        let raw = self.cursor.as_ref().map(|c| self.copy.bytes(&t.fields[c.index]));
+                        let raw = self.cursor.as_ref().map(|c| self.copy.bytes(&self.copy.fields()[c.index]));
                         let boundary = match raw {
                             None => true,
                             Some(raw) => raw != self.last_cursor.as_deref(),
@@ -114,13 +117,19 @@ impl Extraction {
                             return self.emit(false).map(Some);
                         }
                     }
-                    let values: Vec<Option<&[u8]>> = t.fields.iter().map(|f| self.copy.bytes(f)).collect();
-                    self.columns.push(&values)?;
+                    self.columns.push_fields(self.copy.buf(), self.copy.fields())?;
                     if let Some(c) = &self.cursor {
-                        self.last_cursor = self.copy.bytes(&t.fields[c.index]).map(<[u8]>::to_vec);
+                        match self.copy.bytes(&self.copy.fields()[c.index]) {
+                            Some(v) => {
+                                let last = self.last_cursor.get_or_insert_with(Vec::new);
+                                last.clear();
+                                last.extend_from_slice(v);
+                            }
+                            None => self.last_cursor = None,
+                        }
                     }
-                    self.batch_bytes += t.len;
-                    self.copy.consume(t.len);
+                    self.batch_bytes += len;
+                    self.copy.consume(len);
                 }
             }
         }

@@ -1,9 +1,10 @@
 //! PostgreSQL types -> the value kinds this plugin decodes from binary COPY, their Arrow
-//! types and their JSON Schema. Types without a binary decoder here (numeric, uuid, json,
-//! jsonb, bytea, time, interval, ...) are selected as `::text`, so the server formats them
-//! and the column is Utf8 holding the exact text (numeric keeps every digit: the host has
-//! no decimal contract type yet, arrow-types.ts). Arrays of decodable elements are Arrow
-//! lists; other arrays are selected as `::text[]` (lists of text).
+//! types and their JSON Schema. numeric with a declared precision of at most 38
+//! (`numeric(p,s)`, 0 <= s <= p) is Decimal128(p,s); bytea is Binary. Types without a binary
+//! decoder here (numeric without a precision or wider than 38, uuid, json, jsonb, time,
+//! interval, ...) are selected as `::text`, so the server formats them and the column is Utf8
+//! holding the exact text. Arrays of decodable elements are Arrow lists; other arrays
+//! (numeric[] and bytea[] included) are selected as `::text[]` (lists of text).
 
 use std::sync::Arc;
 
@@ -23,6 +24,9 @@ pub enum Kind {
     Date,
     Timestamp,
     TimestampTz,
+    /// numeric(precision, scale) as Decimal128.
+    Decimal(u8, i8),
+    Binary,
 }
 
 /// How a column travels: a scalar, or a one-dimensional array of scalars.
@@ -52,7 +56,29 @@ const NATIVE: &[(u32, Kind, u32)] = &[
 /// Array types whose element is cast to text: numeric, uuid, json, jsonb, bytea, time, ...
 const TEXT_ARRAYS: &[u32] = &[1231, 2951, 199, 3807, 1001, 1183, 1270, 1187, 1041, 651, 1040, 1028, 3643, 1115];
 
-pub fn column_kind(oid: u32) -> ColumnKind {
+const NUMERIC: u32 = 1700;
+const BYTEA: u32 = 17;
+
+/// The (precision, scale) of a `numeric(p,s)` type modifier when Decimal128 holds it.
+pub fn decimal_of(oid: u32, typmod: i32) -> Option<(u8, i8)> {
+    if oid != NUMERIC || typmod < 4 {
+        return None;
+    }
+    let m = typmod - 4;
+    let precision = (m >> 16) & 0xffff;
+    // PostgreSQL 15 stores the scale in 11 bits, signed (negative scales are allowed).
+    let scale = ((m & 0x7ff) ^ 0x400) - 0x400;
+    ((1..=38).contains(&precision) && (0..=precision).contains(&scale)).then(|| (precision as u8, scale as i8))
+}
+
+/// `typmod`: the RowDescription's type modifier (-1 when none).
+pub fn column_kind(oid: u32, typmod: i32) -> ColumnKind {
+    if let Some((p, s)) = decimal_of(oid, typmod) {
+        return ColumnKind::Scalar(Kind::Decimal(p, s));
+    }
+    if oid == BYTEA {
+        return ColumnKind::Scalar(Kind::Binary);
+    }
     if let Some((_, k, _)) = NATIVE.iter().find(|(o, _, _)| *o == oid) {
         return ColumnKind::Scalar(*k);
     }
@@ -68,10 +94,10 @@ pub fn column_kind(oid: u32) -> ColumnKind {
 }
 
 /// The SELECT list entry of a column: the column itself when decoded natively, else cast.
-pub fn select_expr(name: &str, oid: u32) -> String {
+pub fn select_expr(name: &str, oid: u32, typmod: i32) -> String {
     let q = quote_ident(name);
-    let native = NATIVE.iter().any(|(o, _, a)| *o == oid || *a == oid);
-    match (native, column_kind(oid)) {
+    let native = NATIVE.iter().any(|(o, _, a)| *o == oid || *a == oid) || oid == BYTEA || decimal_of(oid, typmod).is_some();
+    match (native, column_kind(oid, typmod)) {
         (true, _) => q,
         (false, ColumnKind::List(_)) => format!("{q}::text[] AS {q}"),
         (false, ColumnKind::Scalar(_)) => format!("{q}::text AS {q}"),
@@ -106,6 +132,8 @@ fn scalar_type(k: Kind) -> DataType {
         Kind::Date => DataType::Date32,
         Kind::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
         Kind::TimestampTz => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        Kind::Decimal(p, s) => DataType::Decimal128(p, s),
+        Kind::Binary => DataType::Binary,
     }
 }
 
@@ -127,6 +155,9 @@ pub fn json_schema(kind: ColumnKind, nullable: bool) -> Value {
             Kind::Text => typed("string", json!({})),
             Kind::Date => typed("string", json!({"format": "date"})),
             Kind::Timestamp | Kind::TimestampTz => typed("string", json!({"format": "date-time"})),
+            Kind::Decimal(p, s) => typed("number", json!({"format": format!("decimal({p},{s})")})),
+            // OpenAPI's name for raw bytes.
+            Kind::Binary => typed("string", json!({"format": "binary"})),
         },
     }
 }
@@ -144,13 +175,23 @@ mod tests {
 
     #[test]
     fn oids_map_to_kinds_and_casts() {
-        assert_eq!(column_kind(23), ColumnKind::Scalar(Kind::Int32));
-        assert_eq!(column_kind(1007), ColumnKind::List(Kind::Int32));
-        assert_eq!(column_kind(1700), ColumnKind::Scalar(Kind::Text));
-        assert_eq!(column_kind(1231), ColumnKind::List(Kind::Text));
-        assert_eq!(select_expr("n", 1700), "\"n\"::text AS \"n\"");
-        assert_eq!(select_expr("a\"b", 1231), "\"a\"\"b\"::text[] AS \"a\"\"b\"");
-        assert_eq!(select_expr("id", 20), "\"id\"");
+        assert_eq!(column_kind(23, -1), ColumnKind::Scalar(Kind::Int32));
+        assert_eq!(column_kind(1007, -1), ColumnKind::List(Kind::Int32));
+        assert_eq!(column_kind(1700, -1), ColumnKind::Scalar(Kind::Text));
+        // numeric(10,2): typmod (10 << 16 | 2) + 4; numeric(39,2) is wider than Decimal128.
+        assert_eq!(column_kind(1700, (10 << 16 | 2) + 4), ColumnKind::Scalar(Kind::Decimal(10, 2)));
+        assert_eq!(column_kind(1700, (38 << 16) + 4), ColumnKind::Scalar(Kind::Decimal(38, 0)));
+        assert_eq!(column_kind(1700, (39 << 16 | 2) + 4), ColumnKind::Scalar(Kind::Text));
+        // numeric(5,-2) (PostgreSQL 15: a negative scale, 11 bits signed) stays text.
+        assert_eq!(column_kind(1700, (5 << 16 | 0x7fe) + 4), ColumnKind::Scalar(Kind::Text));
+        assert_eq!(column_kind(17, -1), ColumnKind::Scalar(Kind::Binary));
+        assert_eq!(column_kind(1231, -1), ColumnKind::List(Kind::Text));
+        assert_eq!(column_kind(1001, -1), ColumnKind::List(Kind::Text));
+        assert_eq!(select_expr("n", 1700, -1), "\"n\"::text AS \"n\"");
+        assert_eq!(select_expr("n", 1700, (10 << 16 | 2) + 4), "\"n\"");
+        assert_eq!(select_expr("b", 17, -1), "\"b\"");
+        assert_eq!(select_expr("a\"b", 1231, -1), "\"a\"\"b\"::text[] AS \"a\"\"b\"");
+        assert_eq!(select_expr("id", 20, -1), "\"id\"");
         assert_eq!(quote_literal("it's"), "'it''s'");
     }
 }

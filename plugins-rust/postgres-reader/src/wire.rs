@@ -3,7 +3,7 @@
 //! streamed). Message codecs and SCRAM are the sans-io `postgres-protocol` crate's.
 //! No TLS: the connection is plaintext (docs/postgres.md).
 
-use bytes::BytesMut;
+use bytes::{Buf, BytesMut};
 use dativo_plugin_sdk::{PluginError, Result};
 use fallible_iterator::FallibleIterator;
 use postgres_protocol::authentication::md5_hash;
@@ -24,11 +24,12 @@ pub struct Connect<'a> {
     pub replication: bool,
 }
 
-/// A column of a result: its name and type (pg_type oid).
+/// A column of a result: its name, type (pg_type oid) and type modifier (-1: none).
 #[derive(Debug, Clone)]
 pub struct Column {
     pub name: String,
     pub type_oid: u32,
+    pub type_modifier: i32,
 }
 
 pub struct Connection {
@@ -151,6 +152,42 @@ impl Connection {
                 Message::NoticeResponse(_) | Message::ParameterStatus(_) => {}
                 m => return Err(unexpected("COPY start", &m)),
             }
+        }
+    }
+
+    /// Appends the payloads of every CopyData message already received to `out` (reading
+    /// from the socket when none is complete), without decoding each one as a Message: the
+    /// server sends a message per row. False after CopyDone (the connection is ready again).
+    pub fn copy_data_into(&mut self, out: &mut Vec<u8>) -> Result<bool> {
+        loop {
+            let b = &self.buf[..];
+            let mut at = 0;
+            while b.len() >= at + 5 && b[at] == b'd' {
+                let len = u32::from_be_bytes(b[at + 1..at + 5].try_into().unwrap()) as usize;
+                if len < 4 {
+                    return Err(PluginError::internal("PG_PROTOCOL", "a CopyData message shorter than its header"));
+                }
+                if b.len() < at + 1 + len {
+                    break;
+                }
+                out.extend_from_slice(&b[at + 5..at + 1 + len]);
+                at += 1 + len;
+            }
+            if at > 0 {
+                self.buf.advance(at);
+                return Ok(true);
+            }
+            if self.buf.len() >= 5 && self.buf[0] != b'd' {
+                // CopyDone, an error or a notice: the decoding path.
+                return Ok(match self.copy_data()? {
+                    Some(bytes) => {
+                        out.extend_from_slice(&bytes);
+                        true
+                    }
+                    None => false,
+                });
+            }
+            self.fill()?;
         }
     }
 
@@ -280,7 +317,7 @@ fn describe(body: &postgres_protocol::message::backend::RowDescriptionBody) -> R
     let mut fields = body.fields();
     let mut columns = Vec::new();
     while let Some(f) = fields.next().map_err(codec)? {
-        columns.push(Column { name: f.name().to_string(), type_oid: f.type_oid() });
+        columns.push(Column { name: f.name().to_string(), type_oid: f.type_oid(), type_modifier: f.type_modifier() });
     }
     Ok(columns)
 }

@@ -13,11 +13,16 @@
  *                    date, date-time, time, ...); password and binary constrain nothing.
  *   object, array    minProperties, maxProperties, required; minItems, maxItems, uniqueItems, on the
  *                    JSON text (check-json.ts). Other keys are reported once as not enforced.
+ *   Decimal128       (number with physicalType decimal(p,s)) minimum, maximum, exclusive*, exactly
+ *                    (check-decimal.ts); multipleOf is reported as not enforced.
+ *   Binary           (string with physicalType bytea/binary) no option is checked: each is
+ *                    reported as not enforced.
  */
 import * as arrow from 'apache-arrow';
 import { createRequire } from 'node:module';
 import type { ContractField } from '../model.js';
 import { boundCheck, integerFormatCheck, multipleOfCheck, type Bound } from './check-range.js';
+import { decimalBoundCheck } from './check-decimal.js';
 import { jsonOptionCheck } from './check-json.js';
 import { lengthCheck, valueCheck } from './check-string.js';
 import { valueFor } from './check-values.js';
@@ -41,6 +46,7 @@ export function fieldOptionChecks(
   out: FieldRulesOut,
 ): void {
   if (opts === undefined) return;
+  if (arrow.DataType.isDecimal(f.arrowType) || arrow.DataType.isBinary(f.arrowType)) return opaqueOptions(f, opts, out);
   switch (f.logicalType) {
     case 'integer':
     case 'number':
@@ -76,6 +82,25 @@ export function fieldOptionChecks(
       return;
     case 'boolean':
       return;
+  }
+}
+
+/** Decimal128 bounds, exactly; every other option of a Decimal128 or Binary field: not enforced. */
+function opaqueOptions(f: ContractField, opts: Record<string, unknown>, out: FieldRulesOut): void {
+  const t = f.arrowType;
+  for (const [key, v] of Object.entries(opts)) {
+    const side = key === 'minimum' ? 'min' : key === 'maximum' ? 'max' : undefined;
+    if (arrow.DataType.isDecimal(t) && (key === 'exclusiveMinimum' || key === 'exclusiveMaximum')) {
+      if (typeof v !== 'boolean') out.problems.push({ at: `logicalTypeOptions/${key}`, message: `${key} is a boolean in ODCS v3.0.2` });
+    } else if (arrow.DataType.isDecimal(t) && side !== undefined) {
+      const exclusive = opts[side === 'min' ? 'exclusiveMinimum' : 'exclusiveMaximum'] === true;
+      const c = typeof v === 'number' ? decimalBoundCheck(f.name, side, v, exclusive, t) : `must be a number (got ${JSON.stringify(v)})`;
+      if (typeof c === 'string') out.problems.push({ at: `logicalTypeOptions/${key}`, message: c });
+      else out.checks.push(c);
+    } else {
+      const type = arrow.DataType.isDecimal(t) ? 'Decimal128' : 'Binary';
+      out.notEnforced.push({ field: f.name, type: 'logicalTypeOptions', rule: key, reason: `${key} is not checked on ${type} columns` });
+    }
   }
 }
 

@@ -48,7 +48,22 @@ function columnWords(
   put: (i: number, hi: number, lo: number) => void,
 ): void {
   const t = data.type;
-  if (arrow.DataType.isUtf8(t)) {
+  if (arrow.DataType.isDecimal(t)) {
+    // A column's values share its scale: equal values have equal words.
+    const w = data.values as Int32Array;
+    const k = t.bitWidth / 32;
+    for (let i = 0; i < n; i++) {
+      let h1 = 0x811c9dc5;
+      let h2 = 0x9747b28c;
+      for (let j = 0; j < k; j++) {
+        h1 = mix(h1 ^ w[k * i + j]!, h2);
+        h2 = mix(h2 + j, w[k * i + j]!);
+      }
+      put(i, h1, h2);
+    }
+    return;
+  }
+  if (arrow.DataType.isUtf8(t) || arrow.DataType.isBinary(t)) {
     const bytes = data.values as Uint8Array;
     const offs = data.valueOffsets as Int32Array;
     for (let i = 0; i < n; i++) {

@@ -17,6 +17,8 @@
  * Other counts are compared once, at the end of the stream. Unknown rule names (the v3.0.2
  * examples use nullCheck, countCheck, ...) are reported as not enforced.
  */
+import * as arrow from 'apache-arrow';
+import { describeType } from '../arrow-types.js';
 import type { ContractField } from '../model.js';
 import { inSetCheck, missingCheck, nullCheck, valueFor } from './check-values.js';
 import { compilePattern, type FieldRulesOut } from './field-options.js';
@@ -115,6 +117,8 @@ export function libraryRule(
   }
   if (field === undefined)
     return problem('is a property-level rule: put it under the property it checks');
+  const opaque = arrow.DataType.isDecimal(field.arrowType) || arrow.DataType.isBinary(field.arrowType);
+  if (opaque && rule !== 'nullValues') return skip(`${rule} is not checked on ${describeType(field.arrowType)} columns`);
   const check = valueRule(rule, field, arg, problem);
   if (check === undefined) return;
   if (zeroOnly(threshold, unit)) out.checks.push(check);

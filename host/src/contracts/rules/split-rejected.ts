@@ -75,7 +75,7 @@ function take(
   return new arrow.RecordBatch(schema, data);
 }
 
-/** Rows `rows` (ascending) of a column in a contract type: fixed width, Bool or Utf8. */
+/** Rows `rows` (ascending) of a column in a contract type: fixed width, Bool, Utf8 or Binary. */
 export function takeData(d: arrow.Data, rows: Int32Array): arrow.Data {
   const m = rows.length;
   const validity = new Uint8Array(paddedBytes(m));
@@ -88,7 +88,7 @@ export function takeData(d: arrow.Data, rows: Int32Array): arrow.Data {
   }
   const nullCount = countNulls(validity, m);
   const type = d.type;
-  if (arrow.DataType.isUtf8(type)) {
+  if (arrow.DataType.isUtf8(type) || arrow.DataType.isBinary(type)) {
     const bytes = d.values as Uint8Array;
     const offs = d.valueOffsets as Int32Array;
     let size = 0;
@@ -110,7 +110,14 @@ export function takeData(d: arrow.Data, rows: Int32Array): arrow.Data {
       nullBitmap: validity,
       valueOffsets: outOffs,
       data: out,
-    });
+    } as never);
+  }
+  if (arrow.DataType.isDecimal(type)) {
+    const k = type.bitWidth / 32;
+    const words = d.values as Uint32Array;
+    const out = new Uint32Array(m * k);
+    for (let j = 0; j < m; j++) out.set(words.subarray(rows[j]! * k, rows[j]! * k + k), j * k);
+    return arrow.makeData({ type, length: m, nullCount, nullBitmap: validity, data: out });
   }
   if (arrow.DataType.isBool(type)) {
     const bits = d.values as Uint8Array;

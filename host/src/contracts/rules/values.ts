@@ -7,6 +7,7 @@
 import * as arrow from 'apache-arrow';
 import { describeType } from '../arrow-types.js';
 import { readI64, words32 } from '../columns.js';
+import { decimalText, decimalWords, isDecimal128, readDecimal } from '../decimal.js';
 import { decodeText } from './string-memo.js';
 
 export type Value = string | number | bigint | boolean;
@@ -23,9 +24,21 @@ export function validity(data: arrow.Data): (i: number) => boolean {
 }
 
 
-/** The value of a non-null row: strings decoded, Int64 as a number when exact, else a bigint. */
+/**
+ * The value of a non-null row: strings decoded, Int64 as a number when exact, else a bigint;
+ * Decimal128 as its unscaled bigint (textOf adds the scale); Binary as `\x` + hex.
+ */
 export function reader(data: arrow.Data): (i: number) => Value {
   const t = data.type;
+  if (isDecimal128(t)) {
+    const w = decimalWords(data.values as Uint32Array);
+    return (i) => readDecimal(w, i);
+  }
+  if (arrow.DataType.isBinary(t)) {
+    const bytes = data.values as Uint8Array;
+    const offs = data.valueOffsets as Int32Array;
+    return (i) => `\\x${Buffer.from(bytes.subarray(offs[i]!, offs[i + 1]!)).toString('hex')}`;
+  }
   if (arrow.DataType.isUtf8(t)) {
     const bytes = data.values as Uint8Array;
     const offs = data.valueOffsets as Int32Array;
@@ -52,6 +65,7 @@ export function reader(data: arrow.Data): (i: number) => Value {
 export function textOf(type: arrow.DataType, v: Value): string {
   if (arrow.DataType.isDate(type)) return isoDate(Number(v));
   if (arrow.DataType.isTimestamp(type)) return isoMicros(BigInt(v));
+  if (arrow.DataType.isDecimal(type)) return decimalText(BigInt(v), type.scale);
   return String(v);
 }
 
