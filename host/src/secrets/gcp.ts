@@ -30,6 +30,7 @@ const UNREACHABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
 type Client = import('@google-cloud/secret-manager').SecretManagerServiceClient;
 type Long = { toString(): string };
+type Payload = { data?: Uint8Array | string | null; dataCrc32c?: number | string | Long | null };
 
 /**
  * GCP Secret Manager (AccessSecretVersion over gRPC). Credentials come from Application
@@ -46,7 +47,7 @@ export class GcpSecretManager implements SecretManager {
     const ref = secretRef(name, this.cfg.keys, this.cfg.prefix);
     const client = await this.#connect(name);
     const resource = await this.#resource(name, ref.path, client);
-    let payload: { data?: Uint8Array | string | null; dataCrc32c?: number | string | Long | null } | null | undefined;
+    let payload: Payload | null | undefined;
     try {
       const [out] = await client.accessSecretVersion({ name: resource }, { timeout: 15_000, maxRetries: 2 });
       payload = out.payload;
@@ -58,7 +59,8 @@ export class GcpSecretManager implements SecretManager {
     const bytes = typeof payload.data === 'string' ? Buffer.from(payload.data, 'base64') : payload.data;
     const sum = payload.dataCrc32c;
     if (sum !== null && sum !== undefined && Number(sum.toString()) !== crc32c(bytes)) {
-      throw this.#error('SECRET_INVALID', name, `${resource}: the payload does not match its data_crc32c (damaged on the way)`);
+      const why = `${resource}: the payload does not match its data_crc32c (damaged on the way)`;
+      throw this.#error('SECRET_INVALID', name, why);
     }
     const text = Buffer.from(bytes).toString('utf8');
     if (ref.field === undefined) return text;
@@ -79,7 +81,8 @@ export class GcpSecretManager implements SecretManager {
     if (/^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/.test(path)) return path;
     if (/^projects\/[^/]+\/secrets\/[^/]+$/.test(path)) return `${path}/versions/${version}`;
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(path)) {
-      throw this.#error('SECRET_INVALID', name, `"${path}" is neither a secret id nor projects/P/secrets/S[/versions/V]`);
+      const why = `"${path}" is neither a secret id nor projects/P/secrets/S[/versions/V]`;
+      throw this.#error('SECRET_INVALID', name, why);
     }
     return `projects/${await this.#projectId(name, client)}/secrets/${path}/versions/${version}`;
   }
@@ -89,7 +92,8 @@ export class GcpSecretManager implements SecretManager {
     this.#project ??= client.getProjectId();
     this.#project.catch(() => (this.#project = undefined));
     return this.#project.catch((e: unknown) => {
-      throw this.#error('SECRET_MANAGER_AUTH', name, `no project: set secrets.gcp.project (the credentials name none: ${(e as Error).message})`);
+      const why = `no project: set secrets.gcp.project (the credentials name none: ${(e as Error).message})`;
+      throw this.#error('SECRET_MANAGER_AUTH', name, why);
     });
   }
 
@@ -107,10 +111,12 @@ export class GcpSecretManager implements SecretManager {
     try {
       url = new URL(this.cfg.endpoint);
     } catch {
-      throw this.#error('SECRET_MANAGER_FAILED', name, `secrets.gcp.endpoint "${this.cfg.endpoint}" is not a URL`);
+      const why = `secrets.gcp.endpoint "${this.cfg.endpoint}" is not a URL`;
+      throw this.#error('SECRET_MANAGER_FAILED', name, why);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw this.#error('SECRET_MANAGER_FAILED', name, `secrets.gcp.endpoint must be http:// or https://, not ${url.protocol}`);
+      const why = `secrets.gcp.endpoint must be http:// or https://, not ${url.protocol}`;
+      throw this.#error('SECRET_MANAGER_FAILED', name, why);
     }
     const tls = url.protocol === 'https:';
     const { credentials } = await import('@grpc/grpc-js');
@@ -134,7 +140,8 @@ function gcpError(e: unknown, name: string, resource: string): SecretManagerErro
   // The status details name the resource and the reason, never a payload.
   const why = `${resource}: ${err.details || 'error'} (gRPC ${code ?? 'no status'})`;
   if (code === undefined || UNREACHABLE.has(code)) {
-    return new SecretManagerError('SECRET_MANAGER_UNREACHABLE', 'gcp', name, `the service cannot be reached: ${why}`, { retryable: true, cause: e });
+    const down = `the service cannot be reached: ${why}`;
+    return new SecretManagerError('SECRET_MANAGER_UNREACHABLE', 'gcp', name, down, { retryable: true, cause: e });
   }
   const auth = code === PERMISSION_DENIED || code === UNAUTHENTICATED;
   return new SecretManagerError(auth ? 'SECRET_MANAGER_AUTH' : 'SECRET_MANAGER_FAILED', 'gcp', name, why, {

@@ -21,7 +21,13 @@ export interface VaultAuthConfig {
 export const KUBERNETES_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** One API call for the read of secret `name` (errors name it); undefined for a 404. */
-export type VaultCall = (name: string, method: string, path: string, token?: string, json?: unknown) => Promise<Record<string, any> | undefined>;
+export type VaultCall = (
+  name: string,
+  method: string,
+  path: string,
+  token?: string,
+  json?: unknown,
+) => Promise<Record<string, any> | undefined>;
 export type VaultError = (code: SecretErrorCode, name: string, why: string) => SecretManagerError;
 
 interface Lease {
@@ -57,7 +63,8 @@ export class VaultToken {
       this.#lease.catch(() => (this.#lease = undefined));
       const lease = (this.#last = await this.#lease);
       // A token can be given only once (token method); a login can be repeated.
-      if (lease.expiresAt > Date.now() + 1000 || this.cfg.method === 'token' || attempt > 0) return lease.token;
+      const live = lease.expiresAt > Date.now() + 1000;
+      if (live || this.cfg.method === 'token' || attempt > 0) return lease.token;
       this.#lease = undefined;
     }
   }
@@ -91,10 +98,16 @@ export class VaultToken {
       if (!self) throw this.error('SECRET_MANAGER_AUTH', name, 'token login: the token was not found');
       return this.#keep(name, token, Number(self.data?.ttl ?? 0), self.data?.renewable === true);
     }
-    const body = method === 'approle' ? this.#approle(name) : { role: this.#need(name, this.cfg.role, 'secrets.vault.auth.role'), jwt: this.#jwt(name) };
-    const out = await this.call(name, 'POST', `auth/${trim(this.cfg.mount ?? method)}/login`, undefined, body);
-    const auth = out?.auth as { client_token?: string; lease_duration?: number; renewable?: boolean } | undefined;
-    if (!auth?.client_token) throw this.error('SECRET_MANAGER_AUTH', name, `${method} login returned no token`);
+    const body =
+      method === 'approle'
+        ? this.#approle(name)
+        : { role: this.#need(name, this.cfg.role, 'secrets.vault.auth.role'), jwt: this.#jwt(name) };
+    const path = `auth/${trim(this.cfg.mount ?? method)}/login`;
+    const out = await this.call(name, 'POST', path, undefined, body);
+    const auth = out?.auth as { client_token?: string; lease_duration?: number; renewable?: boolean };
+    if (!auth?.client_token) {
+      throw this.error('SECRET_MANAGER_AUTH', name, `${method} login returned no token`);
+    }
     return this.#keep(name, auth.client_token, Number(auth.lease_duration ?? 0), auth.renewable === true);
   }
 
@@ -103,7 +116,9 @@ export class VaultToken {
     const secretVar = this.cfg.secret_id_env ?? 'VAULT_SECRET_ID';
     const role_id = this.env[roleVar];
     const secret_id = this.env[secretVar];
-    if (!role_id || !secret_id) throw this.error('SECRET_MANAGER_AUTH', name, `approle login: $${roleVar} and $${secretVar} must be set`);
+    if (!role_id || !secret_id) {
+      throw this.error('SECRET_MANAGER_AUTH', name, `approle login: $${roleVar} and $${secretVar} must be set`);
+    }
     return { role_id, secret_id };
   }
 
@@ -114,7 +129,8 @@ export class VaultToken {
     try {
       jwt = readFileSync(file, 'utf8').trim();
     } catch (e) {
-      throw this.error('SECRET_MANAGER_AUTH', name, `jwt login: ${file} cannot be read (${(e as { code?: string }).code ?? e})`);
+      const why = `jwt login: ${file} cannot be read (${(e as { code?: string }).code ?? e})`;
+      throw this.error('SECRET_MANAGER_AUTH', name, why);
     }
     return this.#need(name, jwt, file);
   }
@@ -125,7 +141,8 @@ export class VaultToken {
   }
 
   #keep(name: string, token: string, ttlSeconds: number, renewable: boolean): Lease {
-    const lease = { token, name, renewable, expiresAt: ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : Infinity };
+    const expiresAt = ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : Infinity;
+    const lease = { token, name, renewable, expiresAt };
     this.#schedule(lease, ttlSeconds);
     return lease;
   }

@@ -1,7 +1,7 @@
 import { SecretManagerError, type SecretErrorCode } from '../errors/secret-errors.js';
 import type { SecretManager } from './secret-manager.js';
 import { secretRef } from './secret-ref.js';
-import { VaultToken, type VaultAuthConfig } from './vault-auth.js';
+import { VaultToken, type VaultAuthConfig, type VaultCall } from './vault-auth.js';
 
 export interface VaultSecretsConfig {
   /** Default: $VAULT_ADDR. */
@@ -27,8 +27,9 @@ export class VaultSecretManager implements SecretManager {
   readonly kind = 'vault';
   readonly #token: VaultToken;
   constructor(readonly cfg: VaultSecretsConfig, private readonly env: NodeJS.ProcessEnv = process.env) {
-    const call = (name: string, method: string, path: string, token?: string, json?: unknown) => this.#call(name, method, path, token, json);
-    this.#token = new VaultToken(cfg.auth ?? { method: 'token' }, env, call, (code, name, why) => this.#error(code, name, why));
+    const call: VaultCall = (name, method, path, token, json) => this.#call(name, method, path, token, json);
+    const error = (code: SecretErrorCode, name: string, why: string) => this.#error(code, name, why);
+    this.#token = new VaultToken(cfg.auth ?? { method: 'token' }, env, call, error);
   }
 
   async get(name: string): Promise<string | undefined> {
@@ -60,9 +61,11 @@ export class VaultSecretManager implements SecretManager {
   }
 
   /** One API call; undefined for a 404 (no such secret). */
-  async #call(name: string, method: string, path: string, token?: string, json?: unknown): Promise<Record<string, any> | undefined> {
+  async #call(...[name, method, path, token, json]: Parameters<VaultCall>): ReturnType<VaultCall> {
     const address = this.cfg.address ?? this.env.VAULT_ADDR;
-    if (!address) throw this.#error('SECRET_MANAGER_FAILED', name, 'no address: set secrets.vault.address or $VAULT_ADDR');
+    if (!address) {
+      throw this.#error('SECRET_MANAGER_FAILED', name, 'no address: set secrets.vault.address or $VAULT_ADDR');
+    }
     const headers: Record<string, string> = {};
     if (token) headers['X-Vault-Token'] = token;
     if (this.cfg.namespace) headers['X-Vault-Namespace'] = this.cfg.namespace;
@@ -76,7 +79,8 @@ export class VaultSecretManager implements SecretManager {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (e) {
-      throw this.#error('SECRET_MANAGER_UNREACHABLE', name, `${address} cannot be reached (${(e as Error).message})`, { retryable: true, cause: e });
+      const why = `${address} cannot be reached (${(e as Error).message})`;
+      throw this.#error('SECRET_MANAGER_UNREACHABLE', name, why, { retryable: true, cause: e });
     }
     if (res.status === 404) return undefined;
     const text = await res.text();
@@ -84,9 +88,11 @@ export class VaultSecretManager implements SecretManager {
       // Vault's error text names paths and reasons, never a secret value.
       const why = errorsOf(text);
       // A refused login (wrong secret id, a JWT of another key or subject) is a 400.
-      const refused = res.status === 401 || res.status === 403 || (res.status === 400 && /^auth\/.+\/login$/.test(path));
+      const login = /^auth\/.+\/login$/.test(path);
+      const refused = res.status === 401 || res.status === 403 || (res.status === 400 && login);
       const code = refused ? 'SECRET_MANAGER_AUTH' : 'SECRET_MANAGER_FAILED';
-      throw this.#error(code, name, `${method} /v1/${path}: HTTP ${res.status}${why ? ` (${why})` : ''}`, { retryable: res.status >= 500 });
+      const what = `${method} /v1/${path}: HTTP ${res.status}${why ? ` (${why})` : ''}`;
+      throw this.#error(code, name, what, { retryable: res.status >= 500 });
     }
     return text ? (JSON.parse(text) as Record<string, any>) : {};
   }
