@@ -37,9 +37,9 @@ describe('Iceberg target', () => {
       'dativo.contract-version': '1.0.0',
     });
     expect(Number(read.snapshots[0]!.summary['added-data-files'])).toBeGreaterThan(1);
-    expect(read.schema.map((f) => [f.id, f.name, f.type])).toEqual([
-      [1, 'order_id', 'long'], [2, 'customer', 'string'], [3, 'product', 'string'], [4, 'quantity', 'long'],
-      [5, 'price', 'double'], [6, 'ordered_at', 'timestamptz'], [7, 'express', 'boolean'], [8, 'region', 'string'],
+    expect(read.schema.map((f) => [f.id, f.name, f.type, f.required])).toEqual([
+      [1, 'order_id', 'long', true], [2, 'customer', 'string', true], [3, 'product', 'string', false], [4, 'quantity', 'long', false],
+      [5, 'price', 'double', false], [6, 'ordered_at', 'timestamptz', false], [7, 'express', 'boolean', false], [8, 'region', 'string', false],
     ]);
 
     generateOrders(ws.csv, 1500, 5001);
@@ -53,7 +53,7 @@ describe('Iceberg target', () => {
     expect((await readIcebergTable(cat, 'sales.orders_a', { snapshotId: again.snapshots[0]!.snapshotId })).rows).toHaveLength(5000);
     expect((await runJob(ws.jobFile, { logger: logger() })).records).toBe(0);
     expect((await readIcebergTable(cat, 'sales.orders_a')).snapshots).toHaveLength(2);
-  });
+  }, 300_000);
 });
 
 describe('Iceberg target: the contract changes', () => {
@@ -70,10 +70,11 @@ describe('Iceberg target: the contract changes', () => {
       [1, 'order_id', 'long'], [2, 'customer', 'string'], [3, 'product', 'string'], [4, 'quantity', 'long'],
       [5, 'price', 'double'], [6, 'ordered_at', 'timestamptz'], [7, 'express', 'boolean'], [8, 'region', 'string'], [9, 'note', 'string'],
     ]);
+    expect(read.schema.filter((f) => f.required).map((f) => f.name)).toEqual(['order_id', 'customer']);
     const expected = expectedOrders(ws.csv).map((r) => ({ ...r, note: Number(r.order_id) > 3000 ? `n${String(r.order_id)}` : null }));
     expect(byOrderId(read.rows)).toEqual(expected);
     expect(read.snapshots).toHaveLength(2);
-  });
+  }, 240_000);
 
   it.each([
     ['a changed type', (c: string) => c.replace('logicalType: boolean\n        physicalType: boolean', 'logicalType: string\n        physicalType: varchar(5)'), /express is boolean in the table, string in the contract/],
@@ -92,5 +93,5 @@ describe('Iceberg target: the contract changes', () => {
     expect(read.snapshots.map((s) => s.summary['dativo.run-id'])).toEqual([first.runId]);
     expect(read.rows).toHaveLength(2000);
     expect(readdirSync(join(ws.warehouse, '_dativo', 'staging'))).toEqual([]);
-  });
+  }, 240_000);
 });
