@@ -11,6 +11,7 @@ import { writeChart } from './chart.js';
 import { coldStart } from './cold-start.js';
 import { csvParquet, csvParquetRss } from './csv-parquet.js';
 import { buildBenchPlugins } from './plugins.js';
+import { postgres } from './postgres/postgres.js';
 import { printTable, type BenchResult } from './report.js';
 import { singer } from './singer.js';
 import { tsPlugin } from './ts-plugin.js';
@@ -23,6 +24,7 @@ const cases: Record<string, Case> = {
   'wide-csv': wide,
   'wide-csv-rss': wideRss,
   singer,
+  postgres,
   boundary,
   'ts-plugin': tsPlugin,
   'cold-start': (o) => coldStart({ ...o, runs: o.runs ?? 20 }),
