@@ -65,9 +65,14 @@ export interface CliResult {
 
 /** `dativo-host run JOB --json`, optionally killed (SIGKILL) at a crash point. */
 export function runCli(jobFile: string, crashPoint?: string, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return cli(['run', jobFile, '--json'], { ...(crashPoint ? { DATIVO_CRASH_POINT: crashPoint } : {}), ...extraEnv });
+}
+
+/** `dativo-host ARGS` in the checkout. */
+export function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const env = { ...process.env, DATIVO_LOG_LEVEL: 'warn', ...(crashPoint ? { DATIVO_CRASH_POINT: crashPoint } : {}), ...extraEnv };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/helpers/cli.ts'), 'run', jobFile, '--json'], { cwd: REPO, env });
+    const env = { ...process.env, DATIVO_LOG_LEVEL: 'warn', ...extraEnv };
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/helpers/cli.ts'), ...args], { cwd: REPO, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -9,7 +9,7 @@ import { createLogger, MemoryLogDestination } from '../../host/src/logging/logge
 import { runJob } from '../../host/src/pipeline/run-job.js';
 import { readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
 import { generateOrders } from '../helpers/job.js';
-import { addCsvColumn, byOrderId, contractWith, expectedOrders, icebergJob, runCli } from './iceberg-cases.js';
+import { addCsvColumn, byOrderId, cli, contractWith, expectedOrders, icebergJob, runCli } from './iceberg-cases.js';
 
 let cat: IcebergRest;
 beforeAll(async () => {
@@ -94,4 +94,21 @@ describe('Iceberg target: the contract changes', () => {
     expect(read.rows).toHaveLength(2000);
     expect(readdirSync(join(ws.warehouse, '_dativo', 'staging'))).toEqual([]);
   }, 240_000);
+});
+
+describe('Iceberg target: check', () => {
+  it('check reaches the catalog: ok, and ICEBERG_CATALOG_UNAVAILABLE (exit 1) when nothing answers', async () => {
+    const ws = icebergJob(cat, 10, { table: 'orders_check' });
+    const ok = await cli(['check', ws.jobFile, '--json']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).target).toMatch(/^Iceberg tables in file:\/\/\//);
+    const dead = (await import('node:net')).createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const port = (dead.address() as { port: number }).port;
+    await new Promise((r) => dead.close(r)); // a port nothing listens on
+    ws.write({ target: { connection: { local: { path: ws.warehouse } }, catalog: { uri: `http://127.0.0.1:${port}`, namespace: 'sales' } } });
+    const refused = await cli(['check', ws.jobFile, '--json']);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'ICEBERG_CATALOG_UNAVAILABLE', retryable: true });
+  }, 120_000);
 });
