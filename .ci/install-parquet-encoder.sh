@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the host's Parquet encoder (host/native/parquet-encoder: the arrow-rs parquet crate
-# as a core wasm module, opt-level 3 + LTO + wasm SIMD) into its dist/parquet_encoder.wasm,
-# which the encoder threads load and the npm package ships.
+# as a core wasm module, opt-level 3 + LTO + wasm SIMD) into dist/parquet-encoder/, beside the
+# compiled host: the encoder threads load it from there and the npm package ships it.
 # Needs Debian's Rust -> wasm toolchain (.ci/install-rust-wasm.sh) plus clang-19 and llvm-19
 # (zstd's C sources compiled for wasm32, archived by llvm-ar-19), installed here if missing.
 # The module is cached under the cache dir's builds/parquet-encoder/<key>/, keyed by the
@@ -12,7 +12,7 @@ SCRIPT="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
 CACHE="${DATIVO_CACHE_DIR:-$HOME/.cache/dativo-host}"
 CRATE=host/native/parquet-encoder
-OUT="$CRATE/dist/parquet_encoder.wasm"
+OUT=dist/parquet-encoder/parquet_encoder.wasm
 
 PACKAGES=(clang-19 llvm-19)
 missing=()

@@ -48,7 +48,7 @@ export async function prebuildPlugins(log: (line: string) => void = () => {}): P
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split(sep).join('/'))) {
   const started = Date.now();
-  // The Parquet encoder module the package ships (host/native/parquet-encoder/dist/).
+  // The Parquet encoder module the package ships (dist/parquet-encoder/).
   execFileSync('bash', [join(packageRoot, '.ci', 'install-parquet-encoder.sh')], { stdio: ['ignore', 2, 2] });
   for (const p of await prebuildPlugins((l) => process.stderr.write(`${l}\n`))) {
     process.stderr.write(`prebuilt ${p.name}: ${p.manifest} sha256 ${p.sha256} (${p.bytes} bytes)\n`);

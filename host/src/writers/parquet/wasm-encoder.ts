@@ -4,8 +4,11 @@ import { HostError } from '../../errors/host-error.js';
 import { packageRoot } from '../../package-root.js';
 import type { ParquetFileOptions } from './writer-properties.js';
 
-/** The encoder module, built from host/native/parquet-encoder by .ci/install-parquet-encoder.sh. */
-export const ENCODER_WASM = join(packageRoot, 'host', 'native', 'parquet-encoder', 'dist', 'parquet_encoder.wasm');
+/**
+ * The encoder module, built from host/native/parquet-encoder by .ci/install-parquet-encoder.sh
+ * into dist/ (beside the compiled host, so the package ships it with the rest of dist/).
+ */
+export const ENCODER_WASM = join(packageRoot, 'dist', 'parquet-encoder', 'parquet_encoder.wasm');
 
 /**
  * A dictionary page this small makes a high-cardinality column (ids, timestamps) give
