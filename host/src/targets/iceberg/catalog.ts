@@ -43,6 +43,26 @@ export function catalogError(e: unknown, uri: string, what: string): IcebergTarg
   return new IcebergTargetError('ICEBERG_CATALOG_REFUSED', message, { details });
 }
 
+/**
+ * fetch for iceberg-js, exact for 63-bit snapshot ids (other engines draw them from 63
+ * bits; JSON.parse would round them): in answers an id beyond 2^53 becomes a string of
+ * its digits, and in requests such a string is written back as the JSON number it was.
+ */
+const ID_KEYS = '"(?:snapshot-id|parent-snapshot-id|current-snapshot-id)"';
+const BIG_ID_IN = new RegExp(`(${ID_KEYS}\\s*:\\s*)(-?\\d{16,})(?=\\s*[,}\\]])`, 'g');
+const BIG_ID_OUT = new RegExp(`(${ID_KEYS}:)"(-?\\d{16,})"`, 'g');
+export const exactIds = (text: string, direction: 'in' | 'out'): string =>
+  direction === 'in'
+    ? text.replace(BIG_ID_IN, (m, key: string, digits: string) => (Number.isSafeInteger(Number(digits)) ? m : `${key}"${digits}"`))
+    : text.replace(BIG_ID_OUT, '$1$2');
+
+const exactFetch: typeof fetch = async (input, init) => {
+  const body = typeof init?.body === 'string' ? exactIds(init.body, 'out') : init?.body;
+  const res = await fetch(input, { ...init, body });
+  if (!(res.headers.get('content-type') ?? '').includes('json')) return res;
+  return new Response(exactIds(await res.text(), 'in'), { status: res.status, statusText: res.statusText, headers: res.headers });
+};
+
 export class Catalog {
   readonly #rest: IcebergRestCatalog;
   private constructor(readonly settings: CatalogSettings, rest: IcebergRestCatalog) {
@@ -55,12 +75,12 @@ export class Catalog {
     const token = settings.auth.token ?? (settings.auth.credential ? await oauthToken(settings, baseUrl) : undefined);
     const auth = token ? { type: 'bearer' as const, token } : { type: 'none' as const };
     // Without a server prefix iceberg-js would use the warehouse as one: give it only when the server names one.
-    const probe = new IcebergRestCatalog({ baseUrl, auth, warehouse: settings.warehouse });
+    const probe = new IcebergRestCatalog({ baseUrl, auth, warehouse: settings.warehouse, fetch: exactFetch });
     const config = await probe.loadConfig().catch((e) => {
       throw catalogError(e, settings.uri, 'GET /v1/config');
     });
     const prefix = config.overrides?.prefix ?? config.defaults?.prefix;
-    return new Catalog(settings, prefix ? probe : new IcebergRestCatalog({ baseUrl, auth }));
+    return new Catalog(settings, prefix ? probe : new IcebergRestCatalog({ baseUrl, auth, fetch: exactFetch }));
   }
 
   /** The table and its metadata location, or undefined when it does not exist. */

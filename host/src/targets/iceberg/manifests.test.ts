@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
+import { exactIds } from './catalog.js';
 import { manifestFileEntry, readManifestList, writeManifest, writeManifestList } from './manifests.js';
 import type { PartitionSpec } from './partition-spec.js';
 import type { IcebergSchema } from './schema.js';
@@ -91,6 +92,23 @@ describe('Iceberg manifests (Avro, spec v2)', () => {
     await ended;
     const [read] = await readManifestList(Buffer.concat(chunks), 'java');
     expect(read).toMatchObject({ manifest_path: 'file:///w/t/metadata/java.avro', manifest_length: 10, added_snapshot_id: 5, added_files_count: 2, content: 0, sequence_number: 0, min_sequence_number: 0 });
+  });
+
+  it('carries 63-bit snapshot ids of other engines exactly (as bigint) through a manifest list', async () => {
+    const entry = manifestFileEntry({ path: 'file:///w/t/metadata/m0.avro', length: 10, specId: 0, snapshotId: 42, sequenceNumber: 3, files, spec, schema });
+    const foreign = { ...entry, added_snapshot_id: 7118413077099375623n };
+    const [read] = await readManifestList(await writeManifestList([foreign], { id: 42, parentId: null, sequenceNumber: 3 }), 'x');
+    expect(read!.added_snapshot_id).toBe(7118413077099375623n);
+    expect(read!.manifest_length).toBe(10);
+  });
+
+  it('exact ids in the catalog JSON: beyond 2^53 a string in answers, a number again in requests', () => {
+    const answer = '{"current-snapshot-id":7118413077099375623,"snapshots":[{"snapshot-id":7118413077099375623,"parent-snapshot-id":12}],"refs":{"main":{"snapshot-id":7118413077099375623}}}';
+    const parsed = JSON.parse(exactIds(answer, 'in'));
+    expect(parsed['current-snapshot-id']).toBe('7118413077099375623');
+    expect(parsed.snapshots[0]).toEqual({ 'snapshot-id': '7118413077099375623', 'parent-snapshot-id': 12 });
+    const request = JSON.stringify({ requirements: [{ type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': parsed.refs.main['snapshot-id'] }], summary: { 'dativo.run-id': 'x' } });
+    expect(exactIds(request, 'out')).toBe('{"requirements":[{"type":"assert-ref-snapshot-id","ref":"main","snapshot-id":7118413077099375623}],"summary":{"dativo.run-id":"x"}}');
   });
 
   it('refuses bytes that are not a manifest list', async () => {

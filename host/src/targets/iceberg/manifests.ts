@@ -24,7 +24,8 @@ export interface ManifestFileEntry {
   content: number;
   sequence_number: number;
   min_sequence_number: number;
-  added_snapshot_id: number;
+  /** A bigint when beyond 2^53 (another engine's snapshot). */
+  added_snapshot_id: number | bigint;
   added_files_count: number;
   existing_files_count: number;
   deleted_files_count: number;
@@ -35,11 +36,34 @@ export interface ManifestFileEntry {
   key_metadata: Buffer | null;
 }
 
+/**
+ * Avro longs as exact integers: snapshot ids of other engines use all 63 bits, past a JS
+ * number's 2^53 (avsc's own long refuses them). Read as bigint, written from either.
+ */
+const LONG = (avro.types.LongType as unknown as { __with(m: object): avro.Type }).__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+  toBuffer: (n: bigint | number) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(n));
+    return buf;
+  },
+  fromJSON: BigInt,
+  toJSON: Number,
+  isValid: (n: unknown) => typeof n === 'bigint' || Number.isSafeInteger(n),
+  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
+});
+const typeOf = (schema: Record<string, unknown>) => avro.Type.forSchema(schema as avro.Schema, { registry: { long: LONG } } as never);
+
+/** A bigint read back as a number when exact (counts, lengths), else kept (63-bit ids). */
+const exact = (v: unknown): unknown => (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+
 /** An object container file of `records`, with `schema` (field ids included) in its header. */
 async function containerFile(schema: Record<string, unknown>, records: unknown[], metadata: Record<string, string>): Promise<Uint8Array> {
   const meta = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v)]));
-  // The schema object, not a Type: avsc then writes it to the header as given (field ids kept).
-  const encoder = new avro.streams.BlockEncoder(schema as avro.Schema, { metadata: meta, codec: 'null' } as never);
+  const encoder = new avro.streams.BlockEncoder(typeOf(schema), { metadata: meta, codec: 'null' } as never);
+  // The header is written at the first record from `_schema` when set: the schema as given,
+  // field ids kept (a Type's own export drops them).
+  (encoder as unknown as { _schema: unknown })._schema = schema;
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
     encoder.on('data', (c: Buffer) => chunks.push(c));
@@ -168,7 +192,7 @@ export async function readManifestList(bytes: Uint8Array, where: string): Promis
         const ours = f['field-id'] === undefined ? undefined : MANIFEST_FILE_NAMES.get(f['field-id']);
         return ours ? [[f.name, ours] as const] : [];
       }));
-      return schema;
+      return typeOf(schema as Record<string, unknown>);
     }) as never,
   });
   const records: Record<string, unknown>[] = [];
@@ -183,10 +207,10 @@ export async function readManifestList(bytes: Uint8Array, where: string): Promis
     const v: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(r)) {
       const ours = names.get(name);
-      if (ours) v[ours] = value;
+      if (ours) v[ours] = exact(value);
     }
     if (typeof v.manifest_path !== 'string') invalid('an entry has no manifest_path (field 500)');
-    for (const key of ['manifest_length', 'added_snapshot_id']) if (!Number.isSafeInteger(v[key])) invalid(`${key} of ${String(v.manifest_path)} is not an integer this host can carry`);
+    if (!Number.isSafeInteger(v.manifest_length)) invalid(`manifest_length of ${String(v.manifest_path)} is not an integer`);
     const seq = (v.sequence_number as number | undefined) ?? 0;
     return {
       manifest_path: v.manifest_path as string,
@@ -195,7 +219,7 @@ export async function readManifestList(bytes: Uint8Array, where: string): Promis
       content: (v.content as number | undefined) ?? 0,
       sequence_number: seq,
       min_sequence_number: (v.min_sequence_number as number | undefined) ?? seq,
-      added_snapshot_id: v.added_snapshot_id as number,
+      added_snapshot_id: v.added_snapshot_id as number | bigint,
       added_files_count: (v.added_files_count as number | undefined) ?? 0,
       existing_files_count: (v.existing_files_count as number | undefined) ?? 0,
       deleted_files_count: (v.deleted_files_count as number | undefined) ?? 0,

@@ -124,16 +124,18 @@ function landed(meta: TableMetadata, ctx: SnapshotContext): boolean {
   return (meta.snapshots ?? []).some((s) => s.summary?.[SUMMARY_RUN_ID] === ctx.runId && s.summary?.['dativo.job'] === ctx.job);
 }
 
+/** The branch's snapshot: a number, or (beyond 2^53, catalog.ts exactFetch) a string of digits. */
 const currentSnapshotId = (meta: TableMetadata): number | null => {
   const id = meta.refs?.main?.['snapshot-id'] ?? meta['current-snapshot-id'];
   return id === undefined || id === null || id === -1 ? null : id;
 };
 
-/** JSON numbers past 2^53 (snapshot ids other engines draw from 64 bits) would be changed by parsing. */
+/** Every snapshot id is a safe integer or a string of digits (an exact big one); else the metadata was rounded somewhere. */
 function checkSafeIds(meta: TableMetadata, name: string): void {
   const ids = [meta['current-snapshot-id'], ...(meta.snapshots ?? []).flatMap((s) => [s['snapshot-id'], s['parent-snapshot-id']]), ...Object.values(meta.refs ?? {}).map((r) => r['snapshot-id'])];
-  if (ids.some((id) => id !== undefined && id !== null && !Number.isSafeInteger(id))) {
-    throw new IcebergTargetError('ICEBERG_NOT_SUPPORTED', `table ${name} has snapshot ids beyond 2^53 (written by another engine): this host cannot commit to it exactly`, { details: { table: name } });
+  const exact = (id: unknown) => id === undefined || id === null || Number.isSafeInteger(id) || (typeof id === 'string' && /^-?\d+$/.test(id));
+  if (!ids.every(exact)) {
+    throw new IcebergTargetError('ICEBERG_METADATA_INVALID', `table ${name} has snapshot ids that are not exact integers`, { details: { table: name } });
   }
 }
 
