@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the main example end to end on a fresh machine: installs what is missing (npm
-# packages; the Debian Rust->wasm toolchain only when csv-reader must be compiled), builds
-# the Rust csv-reader plugin from source unless this host already built it from the same
-# sources (e.g. `npm pack`'s prepack), generates orders.csv and runs the CSV -> Parquet
-# job into ./out/orders.
+# packages; the Debian Rust->wasm toolchain only when csv-reader or the Parquet encoder must
+# be compiled), builds the Rust csv-reader plugin from source unless this host already built
+# it from the same sources (e.g. `npm pack`'s prepack), generates orders.csv and runs the
+# CSV -> Parquet job into ./out/orders.
 #   ROWS=2000000 bash examples/quickstart.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,17 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 [ -f dist/cli/main.js ] && [ -f dist/bundle/main.mjs ] && [ -z "$(find host/src -newer dist/cli/main.js -name '*.ts' | head -1)" ] || npm run build --silent
+
+# The host's Parquet encoder module (host/native/parquet-encoder), cached by source in the
+# cache dir: with the toolchain present the script checks it is current; without it, it is
+# built once after installing the toolchain.
+if [ -x /usr/bin/rustc ] && [ -x /usr/bin/clang-19 ]; then
+  bash .ci/install-parquet-encoder.sh >/dev/null
+elif [ ! -f dist/parquet-encoder/parquet_encoder.wasm ]; then
+  echo "quickstart: installing the Rust -> wasm toolchain (.ci/install-rust-wasm.sh), then building the Parquet encoder"
+  bash .ci/install-rust-wasm.sh >/dev/null
+  bash .ci/install-parquet-encoder.sh
+fi
 
 cli() { node bin/dativo-host.mjs "$@"; }
 # Up to date (a build this host recorded, same sources): no toolchain, no compile. Otherwise
