@@ -3,9 +3,10 @@
  * the plugin through the library API, each component given alternating (A B A B ...), wall
  * and process CPU (main + worker threads) per read; medians and B / A. With --prof DIR, one
  * more read of the first component in a child `node --cpu-prof` (every thread writes a
- * .cpuprofile), summarised per area and function as bench/profile.ts does.
+ * .cpuprofile), summarised per area and function as bench/profile.ts does. With --job DIR,
+ * one whole job (the CLI, unbundled) under `node --cpu-prof` instead, profiles in DIR.
  *   npx tsx bench/postgres/profile.ts [--component A.wasm --component B.wasm] [--runs 3]
- *     [--batch-rows N] [--prof DIR]        PG_ROWS sets the table size (2 M)
+ *     [--batch-rows N] [--prof DIR] [--job DIR]       PG_ROWS sets the table size (2 M)
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { summarise } from '../profile.js';
 import { median, printTable } from '../report.js';
 import { PG_COMPONENT, PG_ROWS } from './postgres.js';
 import { PG_PASSWORD, PG_TABLE, PG_USER, seededServer } from './seed.js';
+import { runDativoPg } from './tools.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'batch-rows': { type: 'string' },
     prof: { type: 'string' },
+    job: { type: 'string' },
     // Internal: one read against a running server (the profiled child).
     port: { type: 'string' },
   },
@@ -65,7 +68,31 @@ if (values.port) {
 
 if (!values.component) await buildBenchPlugins(['postgres-reader']);
 const server = await seededServer(PG_ROWS);
+/** Each thread's profile in `dir`: seconds per area, then the top functions. */
+function printProfiles(dir: string): void {
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+    const s = summarise(join(dir, f), 15);
+    console.log(`\n## ${f}: ${(s.totalMs / 1000).toFixed(2)} s profiled`);
+    for (const [a, ms] of s.areas) if (ms >= 5) console.log(`${(ms / 1000).toFixed(2).padStart(7)} s  ${((100 * ms) / s.totalMs).toFixed(1).padStart(5)} %  ${a}`);
+    for (const [fn, ms] of s.functions) console.log(`${ms.toFixed(0).padStart(7)} ms  ${fn}`);
+  }
+}
+
 try {
+  if (values.job) {
+    rmSync(values.job, { recursive: true, force: true });
+    const c = { port: server.port, work: join(values.job, 'work'), component: components[0]! };
+    const r = runDativoPg(c, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values.job}`], unbundled: true });
+    console.log(`profiled job: wall ${r.wallS} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.rssMb.toFixed(0)} MB, ${r.rows} rows`);
+    printProfiles(values.job);
+  } else await abReads();
+} finally {
+  await server.stop();
+}
+process.exit(0);
+
+/** The components' reads alternating, then (--prof) one profiled read of the first. */
+async function abReads(): Promise<void> {
   const got = components.map(() => [] as Awaited<ReturnType<typeof readOnce>>[]);
   for (let i = 0; i < Number(values.runs); i++) for (const [k, c] of components.entries()) got[k]!.push(await readOnce(c, server.port));
   const rows = components.map((c, k) => ({
@@ -83,14 +110,6 @@ try {
     rmSync(values.prof, { recursive: true, force: true });
     const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${values.prof}`, '--import', 'tsx', import.meta.filename, '--port', String(server.port), '--component', components[0]!, ...(values['batch-rows'] ? ['--batch-rows', values['batch-rows']] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     console.log(`\nprofiled read: ${r.stdout.trim()}`);
-    for (const f of readdirSync(values.prof).filter((f) => f.endsWith('.cpuprofile')).sort()) {
-      const s = summarise(join(values.prof, f), 15);
-      console.log(`\n## ${f}: ${(s.totalMs / 1000).toFixed(2)} s profiled`);
-      for (const [a, ms] of s.areas) if (ms >= 5) console.log(`${(ms / 1000).toFixed(2).padStart(7)} s  ${((100 * ms) / s.totalMs).toFixed(1).padStart(5)} %  ${a}`);
-      for (const [fn, ms] of s.functions) console.log(`${ms.toFixed(0).padStart(7)} ms  ${fn}`);
-    }
+    printProfiles(values.prof);
   }
-} finally {
-  await server.stop();
 }
-process.exit(0);
