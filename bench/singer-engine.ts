@@ -1,18 +1,19 @@
 /**
- * The same Singer tap (tap-spreadsheets 1.1.2 on one CSV, typed by schema_overrides) three
- * ways, in one run: `tap > /dev/null` (the tap alone), `tap | target-jsonl`, and
- * dativo-host's singer engine (a job: the tap -> contract -> Parquet -> commit).
- * target-parquet 0.0.1 (the only one on PyPI) is left out: it pins pyarrow 0.13 (no wheel
- * for Python 3.11, its source build needs Cython and C++) and, with a current pyarrow,
- * stops at collections.MutableMapping (removed in Python 3.10). Wall time, records/s and peak RSS (GNU time %M: the largest process)
- * per case, median of BENCH_RUNS alternating runs; dativo-host's overhead over the tap alone.
+ * The same Singer tap (tap-spreadsheets 1.1.2 on one CSV, typed by schema_overrides) in one
+ * run: `tap > /dev/null` (the tap alone), `tap | target-jsonl`, and dativo-host's singer
+ * engine (a job: the tap -> contract -> Parquet -> commit), with discovery and with the
+ * catalog given as a file (engine_config.catalog). No Singer Parquet target is compared:
+ * none on PyPI runs on this tap's output (docs/engines.md, "Measured"). Per case: wall time,
+ * records/s, CPU (user + system of the whole pipeline) and peak RSS (GNU time %M: the
+ * largest process), median of BENCH_RUNS alternating runs, and both against the tap alone.
  *
  *   bash .ci/install-engines.sh && npm run build --silent && npx tsx bench/singer-engine.ts
- *   (ENGINE_ROWS=200000 BENCH_RUNS=3; ENGINE_CASES=dev/null,dativo for a subset)
+ *   (ENGINE_ROWS=200000 BENCH_RUNS=3; ENGINE_CASES=dativo for a subset: the tap alone always
+ *   runs; ENGINE_CLIS=before=../a/bin/dativo-host.mjs,after=bin/dativo-host.mjs for A/B)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { venvOf } from '../host/src/engines/engine-config.js';
@@ -46,11 +47,18 @@ function setup() {
   return tapConfig;
 }
 
-function timed(script: string): { wallS: number; rssMb: number } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', `set -o pipefail; ${script}`], { encoding: 'utf8', cwd: work });
+interface Timed {
+  wallS: number;
+  /** User + system CPU of the whole pipeline (the tap is a waited-for child of the host). */
+  cpuS: number;
+  rssMb: number;
+}
+
+function timed(script: string): Timed {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', 'bash', '-c', `set -o pipefail; ${script}`], { encoding: 'utf8', cwd: work });
   if (r.status !== 0) throw new Error(`failed (${r.status}): ${script}\n${r.stderr.slice(-2000)}`);
-  const [wall, rssKb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  return { wallS: wall!, rssMb: rssKb! / 1024 };
+  const [wall, user, sys, rssKb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallS: wall!, cpuS: user! + sys!, rssMb: rssKb! / 1024 };
 }
 
 function main() {
@@ -60,33 +68,50 @@ function main() {
   if (!existsSync(tap) || !existsSync(jsonl)) throw new Error('run bash .ci/install-engines.sh first');
   const tapCmd = `${q(tap)} --config tap.json 2>tap.log`;
   writeFileSync(join(work, 'jsonl.json'), JSON.stringify({ destination_path: join(work, 'jsonl'), do_timestamp_file: false }));
+  // The tap's catalog, discovered once here, for the case that hands it to the job.
+  writeFileSync(join(work, 'catalog.json'), spawnSync(tap, ['--config', join(work, 'tap.json'), '--discover'], { encoding: 'utf8' }).stdout);
   const job = join(work, 'job.yaml');
+  const dativo = (cli: string, withCatalog: boolean) => () => {
+    rmSync(join(work, 'out'), { recursive: true, force: true });
+    rmSync(join(work, 'state'), { recursive: true, force: true });
+    const engine = { command: [tap], ...(withCatalog ? { catalog: 'catalog.json' } : {}) };
+    writeFileSync(job, stringify({
+      tenant_id: 'bench', job_name: 'singer-engine', source_connector: 'singer', target_connector: 'local', asset_path: 'contract.yaml',
+      source: { objects: ['orders'], engine_config: engine, config: tapConfig }, extra_columns: 'drop',
+      target: { connection: { local: { path: 'out' } } }, state: { path: 'state' },
+    }));
+    return `DATIVO_LOG_LEVEL=error ${q(process.execPath)} ${q(cli)} run job.yaml >run.json 2>run.log`;
+  };
   const cases: Record<string, () => string> = {
     'tap > /dev/null': () => `${tapCmd} >/dev/null`,
     'tap | target-jsonl': () => (rmSync(join(work, 'jsonl'), { recursive: true, force: true }), mkdirSync(join(work, 'jsonl')), `${tapCmd} | ${q(jsonl)} --config jsonl.json >/dev/null 2>target.log`),
-    'dativo-host (singer engine)': () => {
-      rmSync(join(work, 'out'), { recursive: true, force: true });
-      rmSync(join(work, 'state'), { recursive: true, force: true });
-      writeFileSync(job, stringify({
-        tenant_id: 'bench', job_name: 'singer-engine', source_connector: 'singer', target_connector: 'local', asset_path: 'contract.yaml',
-        source: { objects: ['orders'], engine_config: { command: [tap] }, config: tapConfig }, extra_columns: 'drop',
-        target: { connection: { local: { path: 'out' } } }, state: { path: 'state' },
-      }));
-      return `DATIVO_LOG_LEVEL=error ${q(process.execPath)} ${q(join(ROOT, 'bin', 'dativo-host.mjs'))} run job.yaml >run.json 2>run.log`;
-    },
   };
-  // ENGINE_CASES=alone,dativo: only the cases whose name holds one of these words.
+  // ENGINE_CLIS=before=/other/checkout/bin/dativo-host.mjs,after=bin/dativo-host.mjs: A/B in one
+  // run; a label with "+catalog" hands the job the tap's catalog (engine_config.catalog).
+  const cli = join(ROOT, 'bin', 'dativo-host.mjs');
+  const clis = (process.env.ENGINE_CLIS ?? `dativo-host=${cli},dativo-host+catalog=${cli}`).split(',').map((kv) => kv.split('=', 2) as [string, string]);
+  for (const [label, path] of clis) cases[`${label} (singer engine)`] = dativo(resolve(path), label.includes('+catalog'));
+  // ENGINE_CASES=dev/null,dativo: only the cases whose name holds one of these words.
   const only = process.env.ENGINE_CASES?.split(',');
-  const chosen = Object.entries(cases).filter(([name]) => !only || only.some((w) => name.includes(w)));
-  const results: Record<string, { wallS: number; rssMb: number }[]> = {};
-  for (let i = 0; i < RUNS; i++) for (const [name, cmd] of chosen) (results[name] ??= []).push(timed(cmd()));
+  const chosen = Object.entries(cases).filter(([name]) => name === 'tap > /dev/null' || !only || only.some((w) => name.includes(w)));
+  const results: Record<string, Timed[]> = {};
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, cmd] of chosen) {
+      const t = timed(cmd());
+      (results[name] ??= []).push(t);
+      console.error(`run ${i + 1}: ${name}: wall ${t.wallS} s, CPU ${t.cpuS.toFixed(2)} s, ${t.rssMb.toFixed(0)} MB, load ${loadavg()[0]!.toFixed(1)}`);
+    }
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const base = median(results['tap > /dev/null']!.map((r) => r.wallS));
-  console.log(`${N.toLocaleString('en')} rows, median of ${RUNS} alternating run(s)`);
-  console.log('case                          wall s   records/s   peak RSS MB   vs tap alone');
+  const base = results['tap > /dev/null']!;
+  const [baseWall, baseCpu] = [median(base.map((r) => r.wallS)), median(base.map((r) => r.cpuS))];
+  console.log(`${N.toLocaleString('en')} rows, median of ${RUNS} alternating run(s); load average before: ${loadavg()[0]!.toFixed(1)}`);
+  console.log('case                                 wall s   records/s   CPU s  peak RSS MB   wall vs tap   CPU vs tap');
   for (const [name, rs] of Object.entries(results)) {
-    const wall = median(rs.map((r) => r.wallS));
-    console.log(`${name.padEnd(28)} ${wall.toFixed(2).padStart(7)} ${Math.round(N / wall).toLocaleString('en').padStart(11)} ${median(rs.map((r) => r.rssMb)).toFixed(0).padStart(13)}   ${((wall / base - 1) * 100).toFixed(1)} %`);
+    const [wall, cpu] = [median(rs.map((r) => r.wallS)), median(rs.map((r) => r.cpuS))];
+    const pct = (x: number, b: number) => `${((x / b - 1) * 100).toFixed(1)} %`;
+    console.log(`${name.padEnd(35)} ${wall.toFixed(2).padStart(7)} ${Math.round(N / wall).toLocaleString('en').padStart(11)} ${cpu.toFixed(2).padStart(7)} ${median(rs.map((r) => r.rssMb)).toFixed(0).padStart(12)} ${pct(wall, baseWall).padStart(13)} ${pct(cpu, baseCpu).padStart(12)}`);
+    console.log(`${''.padEnd(35)} walls: ${rs.map((r) => r.wallS.toFixed(1)).join(' ')}; CPU: ${rs.map((r) => r.cpuS.toFixed(1)).join(' ')}`);
   }
 }
 
