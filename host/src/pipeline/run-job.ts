@@ -194,8 +194,11 @@ async function runObserved(jobOrPlan: string | RunPlan, opts: RunOptions, obs: R
     log.info({ records: summary.records, files: files.length, durationMs: Math.round(summary.durationMs) }, 'run committed');
     return summary;
   } catch (e) {
-    await output.abort();
-    log.error({ err: e, code: (e as HostError).code }, 'run failed; nothing was committed');
+    const kept = (await output.abort()) === 'kept';
+    log.error(
+      { err: e, code: (e as HostError).code },
+      kept ? 'run failed past its commit point; the next run finishes its commit' : 'run failed; nothing was committed',
+    );
     throw e;
   } finally {
     for (const r of readers) await r.close();

@@ -20,7 +20,8 @@ export interface RunOutput {
   openStream(stream: string, object: ContractObject): Promise<StreamSink>;
   /** Makes the run's data visible and durable, then `applied` (state) runs; returns what was committed. */
   commit(record: CommitRecord, applied: (r: CommitRecord) => Promise<void>): Promise<CommittedFile[]>;
-  abort(): Promise<void>;
+  /** 'kept' when the run is past its commit point: the next run's recover finishes it. */
+  abort(): Promise<'discarded' | 'kept'>;
 }
 
 /** The built-in path: Parquet files staged in a target, committed atomically. */
@@ -43,7 +44,7 @@ export function parquetOutput(job: Job, target: Target, staging: RunStaging): Ru
     },
     async abort() {
       await encoders.terminate();
-      await staging.abort();
+      return staging.abort();
     },
   };
 }

@@ -64,6 +64,7 @@ export async function writerPluginOutput(writer: WriterClient, config: Record<st
     },
     async abort() {
       for (const { sink } of sinks) await sink.abort().catch(() => undefined);
+      return 'discarded' as const;
     },
   };
 }

@@ -106,8 +106,9 @@ export class CommittedTarget implements Target {
       },
       async abort() {
         // Past its commit point (a step of #finish failed) the run is recover's to finish: keep its files.
-        if (await target.store.read(`_dativo/pending/${runId}.json`)) return;
+        if (await target.store.read(`_dativo/pending/${runId}.json`)) return 'kept';
         await target.store.removeAll(stagingRoot);
+        return 'discarded';
       },
     };
   }

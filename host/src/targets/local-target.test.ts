@@ -10,6 +10,7 @@ const record = (runId: string, files: CommitRecord['files']): CommitRecord => ({
 const R1 = '20261201T100000Z-000001';
 const R2 = '20261201T100000Z-000002';
 const R3 = '20261201T100000Z-000003';
+const R4 = '20261201T100000Z-000004';
 
 async function stage(target: LocalTarget, runId: string) {
   const staging = await target.beginRun(runId, scope);
@@ -35,7 +36,7 @@ describe('LocalTarget', () => {
     const root = mkdtempSync(join(tmpdir(), 'target-'));
     const target = new LocalTarget(root);
     const { staging } = await stage(target, R2);
-    await staging.abort();
+    expect(await staging.abort()).toBe('discarded');
     expect(readdirSync(root).filter((n) => n !== '_dativo')).toEqual([]);
     expect(readdirSync(join(root, '_dativo', 'staging'))).toEqual([]);
   });
@@ -46,5 +47,17 @@ describe('LocalTarget', () => {
     expect(await target.recover(scope, async () => {})).toEqual([]);
     expect(readdirSync(join(root, '_dativo', 'staging'))).toEqual([]);
     expect(existsSync(join(root, 's'))).toBe(false);
+  });
+  it('a run that fails past its commit point is kept for recover, which finishes it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'target-'));
+    const target = new LocalTarget(root);
+    const { staging, file } = await stage(target, R4);
+    const rec = record(R4, [{ stream: 's', path: file.path, rows: 1, bytes: 4 }]);
+    await expect(staging.commit(rec, async () => { throw new Error('state store down'); })).rejects.toThrow('state store down');
+    expect(await staging.abort()).toBe('kept');
+    const applied: string[] = [];
+    expect((await target.recover(scope, async (r) => void applied.push(r.runId))).map((r) => r.runId)).toEqual([R4]);
+    expect(applied).toEqual([R4]);
+    expect(readFileSync(join(root, 's', `run_id=${R4}`, 'part-00000.parquet'), 'utf8')).toBe('data');
   });
 });

@@ -60,8 +60,11 @@ export interface RunStaging {
    * between is finished by `recover`, which calls it again.
    */
   commit(record: CommitRecord, applied: (record: CommitRecord) => Promise<void>): Promise<CommitRecord>;
-  /** Discards every staged file. */
-  abort(): Promise<void>;
+  /**
+   * Discards every staged file, unless the run is past its commit point (a step after it
+   * failed): then its files stay for `recover` to finish, and it says 'kept'.
+   */
+  abort(): Promise<'discarded' | 'kept'>;
 }
 
 export interface RunLock {
