@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO, tempDir } from './fixtures.js';
 
 const SOURCE = join(REPO, 'test', 'fixtures', 'java', 'iceberg-rest');
@@ -136,6 +137,19 @@ async function listeningPort(child: ChildProcess, out: () => string): Promise<nu
     if (Date.now() > deadline) throw new Error(`the Iceberg REST catalog did not start in 90 s: ${out()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * One catalog for the tests of the file (or describe block) that calls this: started before
+ * them, stopped after. The object is filled in when it has started.
+ */
+export function icebergRestForTests(opts: { warehouse?: string; s3?: IcebergS3 } = {}): IcebergRest {
+  const cat = {} as IcebergRest;
+  beforeAll(async () => void Object.assign(cat, await startIcebergRest(opts)), 120_000);
+  afterAll(async () => {
+    await cat.stop?.();
+  });
+  return cat;
 }
 
 /** pyiceberg's python, or an error naming the script that installs it. */

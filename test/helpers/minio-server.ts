@@ -2,11 +2,13 @@
  * A throwaway MinIO server on a loopback port, data in a temporary folder. The binary is
  * built from the Go module proxy by .ci/install-minio.sh (pinned, cached).
  */
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { tempDir } from './fixtures.js';
 
 const CACHE = process.env.DATIVO_CACHE_DIR ?? join(homedir(), '.cache', 'dativo-host');
@@ -56,4 +58,35 @@ export async function startMinio(): Promise<MinioServer> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+export interface MinioLake {
+  endpoint: string;
+  /** A client of the server, bucket `lake` made. */
+  s3: S3Client;
+}
+
+/**
+ * A MinIO with a bucket `lake` for the tests of the file that calls this, and meanwhile the
+ * AWS variables the host's S3 client reads (this process) set to its credentials. The
+ * object is filled in before the tests.
+ */
+export function minioLakeForTests(): MinioLake {
+  const lake = {} as MinioLake;
+  const saved: Record<string, string | undefined> = {};
+  let server: MinioServer | undefined;
+  beforeAll(async () => {
+    server = await startMinio();
+    for (const [k, v] of Object.entries(MINIO_CREDS)) (saved[k] = process.env[k]), (process.env[k] = v);
+    lake.endpoint = server.endpoint;
+    lake.s3 = new S3Client({ endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' });
+    await lake.s3.send(new CreateBucketCommand({ Bucket: 'lake' }));
+  }, 120_000);
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+    lake.s3?.destroy();
+    await server?.stop();
+  });
+  return lake;
 }

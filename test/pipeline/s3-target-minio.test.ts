@@ -6,38 +6,24 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
 import { REPO } from '../helpers/fixtures.js';
 import { jobWorkspace } from '../helpers/job.js';
-import { MINIO_CREDS as CREDS, startMinio, type MinioServer } from '../helpers/minio-server.js';
+import { MINIO_CREDS as CREDS, minioLakeForTests } from '../helpers/minio-server.js';
 
-let minio: MinioServer;
-let s3: S3Client;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  minio = await startMinio();
-  for (const [k, v] of Object.entries(CREDS)) (saved[k] = process.env[k]), (process.env[k] = v);
-  s3 = new S3Client({ endpoint: minio.endpoint, forcePathStyle: true, region: 'us-east-1' });
-  await s3.send(new CreateBucketCommand({ Bucket: 'lake' }));
-}, 120_000);
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-  await minio?.stop();
-});
+const lake = minioLakeForTests();
 
 const logger = () => createLogger({ destination: new MemoryLogDestination() });
 const keys = async (prefix: string) => {
   const out: string[] = [];
   let token: string | undefined;
   do {
-    const r = await s3.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: prefix, ContinuationToken: token }));
+    const r = await lake.s3.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: prefix, ContinuationToken: token }));
     out.push(...(r.Contents ?? []).map((o) => o.Key!));
     token = r.IsTruncated ? r.NextContinuationToken : undefined;
   } while (token);
@@ -47,7 +33,7 @@ const dataKeys = async (prefix: string) => (await keys(prefix)).filter((k) => k.
 const orderIds = async (prefix: string) => {
   const ids: number[] = [];
   for (const key of await dataKeys(prefix)) {
-    const body = await (await s3.send(new GetObjectCommand({ Bucket: 'lake', Key: key }))).Body!.transformToByteArray();
+    const body = await (await lake.s3.send(new GetObjectCommand({ Bucket: 'lake', Key: key }))).Body!.transformToByteArray();
     for (const v of tableFromIPC(readParquet(body).intoIPCStream()).getChild('order_id')!.toArray() as ArrayLike<bigint>) ids.push(Number(v));
   }
   return ids.sort((a, b) => a - b);
@@ -58,7 +44,7 @@ const s3Job = (rows: number, prefix: string, target: Record<string, unknown> = {
   ws.writeJob({
     target_connector: 's3',
     source: { objects: ['orders'], files: ['data/orders.csv'], config: { batch_rows: 5000 }, incremental: { strategy: 'cursor', cursor_field: 'order_id' } },
-    target: { connection: { s3: { bucket: 'lake', prefix, endpoint: minio.endpoint, region: 'us-east-1' } }, ...target },
+    target: { connection: { s3: { bucket: 'lake', prefix, endpoint: lake.endpoint, region: 'us-east-1' } }, ...target },
   });
   return ws;
 };
@@ -90,7 +76,7 @@ describe('S3 target on MinIO', () => {
     const summary = await runJob(ws.jobFile, { logger: logger() });
     expect(summary.records).toBe(1_600_000);
     const files = await dataKeys('big/orders/');
-    const heads = await Promise.all(files.map((Key) => s3.send(new HeadObjectCommand({ Bucket: 'lake', Key }))));
+    const heads = await Promise.all(files.map((Key) => lake.s3.send(new HeadObjectCommand({ Bucket: 'lake', Key }))));
     const big = heads.filter((h) => (h.ContentLength ?? 0) > 8 * 2 ** 20);
     expect(big.length, `sizes: ${heads.map((h) => h.ContentLength).join(', ')}`).toBeGreaterThan(0);
     // Staged in 8 MiB parts (s3-store.ts), then copied into place: a file this big was
@@ -117,7 +103,7 @@ describe('S3 target on MinIO', () => {
     ws.writeJob({
       target_connector: 's3',
       source: { objects: [{ name: 'orders', files: ['data/orders.csv'], write_disposition: 'replace' }], config: { batch_rows: 1000 } },
-      target: { connection: { s3: { bucket: 'lake', prefix: 'replace/orders', endpoint: minio.endpoint, region: 'us-east-1' } } },
+      target: { connection: { s3: { bucket: 'lake', prefix: 'replace/orders', endpoint: lake.endpoint, region: 'us-east-1' } } },
     });
     await runJob(ws.jobFile, { logger: logger() });
     const second = await runJob(ws.jobFile, { logger: logger() });
@@ -144,7 +130,7 @@ describe('S3 target on MinIO', () => {
     ws.writeJob({
       target_connector: 's3',
       source: { objects: ['orders'], files: ['data/orders.csv'] },
-      target: { connection: { s3: { bucket: 'no-such-bucket', prefix: 'x', endpoint: minio.endpoint, region: 'us-east-1' } } },
+      target: { connection: { s3: { bucket: 'no-such-bucket', prefix: 'x', endpoint: lake.endpoint, region: 'us-east-1' } } },
     });
     const missing = await cli(['check', ws.jobFile, '--json']);
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'TARGET_NOT_FOUND', details: { bucket: 'no-such-bucket' } });

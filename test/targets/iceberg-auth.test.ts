@@ -5,17 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
+import { describe, expect, it } from 'vitest';
+import { readIcebergTable, icebergRestForTests } from '../helpers/iceberg-rest.js';
 import { icebergJob, runCli } from './iceberg-cases.js';
 
-let cat: IcebergRest;
-beforeAll(async () => {
-  cat = await startIcebergRest();
-}, 120_000);
-afterAll(async () => {
-  await cat?.stop();
-});
+const cat = icebergRestForTests();
 
 /** A loopback proxy to the catalog that records each request's method, path and Authorization header. */
 async function recordingProxy() {

@@ -7,20 +7,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
-import { readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
+import { readIcebergTable, icebergRestForTests } from '../helpers/iceberg-rest.js';
 import { generateOrders } from '../helpers/job.js';
 import { byOrderId, expectedOrders, icebergJob, runCli } from './iceberg-cases.js';
 
-let cat: IcebergRest;
-beforeAll(async () => {
-  cat = await startIcebergRest();
-}, 120_000);
-afterAll(async () => {
-  await cat?.stop();
-});
+const cat = icebergRestForTests();
 
 const logger = () => createLogger({ destination: new MemoryLogDestination() });
 const tableExists = async (name: string) => (await fetch(`${cat.uri}/v1/namespaces/sales/tables/${name}`)).ok;

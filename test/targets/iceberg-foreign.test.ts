@@ -5,20 +5,14 @@
  * catalog's JSON and the manifest list, so every engine's rows stay in the table.
  */
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
-import { pyicebergPython, readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
+import { pyicebergPython, readIcebergTable, icebergRestForTests } from '../helpers/iceberg-rest.js';
 import { generateOrders } from '../helpers/job.js';
 import { icebergJob } from './iceberg-cases.js';
 
-let cat: IcebergRest;
-beforeAll(async () => {
-  cat = await startIcebergRest();
-}, 120_000);
-afterAll(async () => {
-  await cat?.stop();
-});
+const cat = icebergRestForTests();
 
 /** pyiceberg appends `rows` copies of order 999999 (the table's own schema) to `table`. */
 function pyicebergAppend(table: string, rows: number): void {

@@ -6,19 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
-import { pyicebergPython, readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
+import { pyicebergPython, readIcebergTable, icebergRestForTests } from '../helpers/iceberg-rest.js';
 import { addCsvColumn, byOrderId, contractWith, expectedOrders, icebergJob } from './iceberg-cases.js';
 
-let cat: IcebergRest;
-beforeAll(async () => {
-  cat = await startIcebergRest();
-}, 120_000);
-afterAll(async () => {
-  await cat?.stop();
-});
+const cat = icebergRestForTests();
 
 /** pyiceberg's view of the table: its spec, each file's partition, and filtered row counts. */
 function inspect(table: string, filters: string[]) {

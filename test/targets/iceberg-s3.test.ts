@@ -3,30 +3,21 @@
  * holds the data files and the Avro manifests the host writes and the metadata files the
  * REST catalog writes (its S3FileIO); pyiceberg reads the table back through both.
  */
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
 import { readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
 import { generateOrders, jobWorkspace } from '../helpers/job.js';
-import { MINIO_CREDS as CREDS, startMinio, type MinioServer } from '../helpers/minio-server.js';
+import { MINIO_CREDS as CREDS, minioLakeForTests } from '../helpers/minio-server.js';
 import { byOrderId, expectedOrders } from './iceberg-cases.js';
 
-let minio: MinioServer;
+const lake = minioLakeForTests();
 let cat: IcebergRest;
-const saved: Record<string, string | undefined> = {};
-
 beforeAll(async () => {
-  minio = await startMinio();
-  for (const [k, v] of Object.entries(CREDS)) (saved[k] = process.env[k]), (process.env[k] = v);
-  await new S3Client({ endpoint: minio.endpoint, forcePathStyle: true, region: 'us-east-1' }).send(new CreateBucketCommand({ Bucket: 'lake' }));
-  cat = await startIcebergRest({ warehouse: 's3://lake/wh', s3: { endpoint: minio.endpoint, accessKeyId: CREDS.AWS_ACCESS_KEY_ID, secretAccessKey: CREDS.AWS_SECRET_ACCESS_KEY } });
-}, 180_000);
+  cat = await startIcebergRest({ warehouse: 's3://lake/wh', s3: { endpoint: lake.endpoint, accessKeyId: CREDS.AWS_ACCESS_KEY_ID, secretAccessKey: CREDS.AWS_SECRET_ACCESS_KEY } });
+}, 120_000);
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
   await cat?.stop();
-  await minio?.stop();
 });
 
 describe('Iceberg target, warehouse on S3 (MinIO)', () => {
@@ -35,7 +26,7 @@ describe('Iceberg target, warehouse on S3 (MinIO)', () => {
     ws.writeJob({
       target_connector: 'iceberg',
       source: { objects: ['orders'], files: ['data/orders.csv'], config: { batch_rows: 1000 }, incremental: { strategy: 'cursor', cursor_field: 'order_id' } },
-      target: { connection: { s3: { bucket: 'lake', prefix: 'wh', endpoint: minio.endpoint, region: 'us-east-1' } }, parquet_target_size_mb: 0.05, catalog: { uri: cat.uri, namespace: 'sales' } },
+      target: { connection: { s3: { bucket: 'lake', prefix: 'wh', endpoint: lake.endpoint, region: 'us-east-1' } }, parquet_target_size_mb: 0.05, catalog: { uri: cat.uri, namespace: 'sales' } },
     });
     const log = () => createLogger({ destination: new MemoryLogDestination() });
     const first = await runJob(ws.jobFile, { logger: log() });

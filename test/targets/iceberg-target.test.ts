@@ -4,20 +4,14 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, MemoryLogDestination } from '../../host/src/logging/logger.js';
 import { runJob } from '../../host/src/pipeline/run-job.js';
-import { readIcebergTable, startIcebergRest, type IcebergRest } from '../helpers/iceberg-rest.js';
+import { readIcebergTable, icebergRestForTests } from '../helpers/iceberg-rest.js';
 import { generateOrders } from '../helpers/job.js';
 import { addCsvColumn, byOrderId, cli, contractWith, expectedOrders, icebergJob, runCli } from './iceberg-cases.js';
 
-let cat: IcebergRest;
-beforeAll(async () => {
-  cat = await startIcebergRest();
-}, 120_000);
-afterAll(async () => {
-  await cat?.stop();
-});
+const cat = icebergRestForTests();
 
 const logger = () => createLogger({ destination: new MemoryLogDestination() });
 
