@@ -11,7 +11,8 @@
  *   date                         Date32 (days since epoch)
  *   date + physicalType          Timestamp(MICROSECOND, "UTC") when physicalType starts with
  *     timestamp/datetime         timestamp or datetime (timestamptz, timestamp_ntz, ...)
- *   object, array                Utf8 holding the value as JSON text
+ *   object, array                Utf8 holding the value as JSON text; Struct / List when the
+ *                                property has nested properties / items (nested-types.ts)
  *
  * When logicalType is absent it is inferred from physicalType (varchar -> string, bigint -> integer,
  * ...), and falls back to string.
@@ -74,6 +75,8 @@ export function describeType(t: arrow.DataType): string {
   if (arrow.DataType.isDictionary(t)) return `Dictionary(${describeType(t.dictionary)})`;
   if (arrow.DataType.isDecimal(t)) return `Decimal${t.bitWidth}(${t.precision}, ${t.scale})`;
   if (arrow.DataType.isBinary(t)) return 'Binary';
+  if (arrow.DataType.isStruct(t)) return `Struct<${t.children.map((c) => `${c.name}: ${describeType(c.type)}`).join(', ')}>`;
+  if (arrow.DataType.isList(t)) return `List<${describeType(t.children[0]!.type)}>`;
   return String(t);
 }
 
@@ -85,5 +88,10 @@ export function sameType(a: arrow.DataType, b: arrow.DataType): boolean {
   if (arrow.DataType.isTimestamp(a) && arrow.DataType.isTimestamp(b)) return a.unit === b.unit && a.timezone === b.timezone;
   if (arrow.DataType.isDate(a) && arrow.DataType.isDate(b)) return a.unit === b.unit;
   if (arrow.DataType.isDecimal(a) && arrow.DataType.isDecimal(b)) return a.precision === b.precision && a.scale === b.scale && a.bitWidth === b.bitWidth;
+  // Struct: the same field names in the same order, each of the same type; List: the same item type.
+  if (arrow.DataType.isStruct(a) && arrow.DataType.isStruct(b)) {
+    return a.children.length === b.children.length && a.children.every((c, i) => c.name === b.children[i]!.name && sameType(c.type, b.children[i]!.type));
+  }
+  if (arrow.DataType.isList(a) && arrow.DataType.isList(b)) return sameType(a.children[0]!.type, b.children[0]!.type);
   return arrow.DataType.isUtf8(a) || arrow.DataType.isBinary(a) || arrow.DataType.isBool(a) || arrow.DataType.isNull(a);
 }

@@ -71,6 +71,13 @@ export function nullColumn(type: arrow.DataType, length: number): arrow.Data {
     return arrow.makeData({ type, length, nullCount: length, nullBitmap, valueOffsets: new Int32Array(length + 1), data: new Uint8Array(0) } as never);
   }
   if (arrow.DataType.isDecimal(type)) return arrow.makeData({ type, length, nullCount: length, nullBitmap, data: new Uint32Array(length * (type.bitWidth / 32)) });
+  if (arrow.DataType.isStruct(type)) {
+    return arrow.makeData({ type, length, nullCount: length, nullBitmap, children: type.children.map((c) => nullColumn(c.type, length)) });
+  }
+  if (arrow.DataType.isList(type)) {
+    const child = nullColumn(type.children[0]!.type, 0);
+    return arrow.makeData({ type, length, nullCount: length, nullBitmap, valueOffsets: new Int32Array(length + 1), child });
+  }
   if (arrow.DataType.isBool(type)) return arrow.makeData({ type, length, nullCount: length, nullBitmap, data: new Uint8Array(paddedBytes(length)) });
   const ArrayType = (type as arrow.DataType & { ArrayType: new (n: number) => ArrayLike<number> }).ArrayType;
   return arrow.makeData({ type, length, nullCount: length, nullBitmap, data: new ArrayType(length) } as never);

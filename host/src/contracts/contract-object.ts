@@ -1,7 +1,8 @@
 /** Turns one ODCS schema object (already valid against the official schema) into a ContractObject. */
 import * as arrow from 'apache-arrow';
-import { arrowTypeFor, inferLogicalType, isTimestampPhysical } from './arrow-types.js';
+import { isTimestampPhysical } from './arrow-types.js';
 import type { ContractField, ContractObject, LogicalType } from './model.js';
+import { logicalTypeOf, typeOf, type OdcsTyped } from './nested-types.js';
 import { compileRules } from './rules/compile.js';
 import type { RuleProblem } from './rules/field-options.js';
 
@@ -20,6 +21,10 @@ export interface OdcsProperty {
   examples?: unknown[];
   unique?: boolean;
   quality?: Record<string, unknown>[];
+  /** logicalType object: nested properties (then a Struct column, nested-types.ts). */
+  properties?: OdcsProperty[];
+  /** logicalType array: the item definition (then a List column). */
+  items?: OdcsTyped;
 }
 
 export interface OdcsObject {
@@ -61,8 +66,7 @@ const position = (p: OdcsProperty): number =>
   p.primaryKeyPosition !== undefined && p.primaryKeyPosition > 0 ? p.primaryKeyPosition : Number.MAX_SAFE_INTEGER;
 
 function toField(p: OdcsProperty): ContractField {
-  const logicalType = p.logicalType ?? inferLogicalType(p.physicalType);
-  const format = typeof p.logicalTypeOptions?.format === 'string' ? p.logicalTypeOptions.format : undefined;
+  const logicalType = logicalTypeOf(p);
   const primaryKey = p.primaryKey === true;
   return {
     name: p.name,
@@ -73,7 +77,7 @@ function toField(p: OdcsProperty): ContractField {
     primaryKey,
     ...(p.classification !== undefined ? { classification: p.classification } : {}),
     tags: p.tags ?? [],
-    arrowType: arrowTypeFor(logicalType, p.physicalType, format),
+    arrowType: typeOf(p),
   };
 }
 
@@ -104,7 +108,7 @@ function recordJsonSchema(obj: OdcsObject, props: OdcsProperty[], fields: Contra
   const properties: Record<string, unknown> = {};
   props.forEach((p, i) => {
     const f = fields[i]!;
-    const s: Record<string, unknown> = { ...jsonTypeOf(f, p) };
+    const s: Record<string, unknown> = { ...jsonTypeOf(f.logicalType, f.arrowType, p) };
     if (!f.required) s.type = [s.type, 'null'];
     if (p.description !== undefined) s.description = p.description;
     properties[f.name] = s;
@@ -119,31 +123,42 @@ function recordJsonSchema(obj: OdcsObject, props: OdcsProperty[], fields: Contra
   };
 }
 
-function jsonTypeOf(f: ContractField, p: OdcsProperty): Record<string, unknown> {
+function jsonTypeOf(logicalType: LogicalType, arrowType: arrow.DataType, p: OdcsTyped): Record<string, unknown> {
   const opts = p.logicalTypeOptions ?? {};
   const pick = (keys: string[]): Record<string, unknown> =>
     Object.fromEntries(keys.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
-  switch (f.logicalType) {
+  switch (logicalType) {
     case 'string':
       // format binary (OpenAPI's name for raw bytes): a reader may emit Binary, the contract's type.
-      if (arrow.DataType.isBinary(f.arrowType)) return { type: 'string', format: 'binary' };
+      if (arrow.DataType.isBinary(arrowType)) return { type: 'string', format: 'binary' };
       return { type: 'string', ...pick(['minLength', 'maxLength', 'pattern']) };
     case 'integer': {
       // format int32 (as OpenAPI writes it): a reader may then emit Int32, the contract's type.
-      const int32 = arrow.DataType.isInt(f.arrowType) && f.arrowType.bitWidth === 32;
+      const int32 = arrow.DataType.isInt(arrowType) && arrowType.bitWidth === 32;
       return { type: 'integer', ...(int32 ? { format: 'int32' } : {}), ...pick(['minimum', 'maximum', 'multipleOf']) };
     }
     case 'number':
       // Decimal128: asked for as text, which readers keep digit for digit (a double would not).
-      if (arrow.DataType.isDecimal(f.arrowType)) return { type: 'string', format: 'decimal' };
+      if (arrow.DataType.isDecimal(arrowType)) return { type: 'string', format: 'decimal' };
       return { type: 'number', ...pick(['minimum', 'maximum', 'multipleOf']) };
     case 'boolean':
       return { type: 'boolean' };
     case 'date':
-      return { type: 'string', format: isTimestampPhysical(f.physicalType) ? 'date-time' : 'date' };
+      return { type: 'string', format: isTimestampPhysical(p.physicalType) ? 'date-time' : 'date' };
     case 'object':
+      if (arrow.DataType.isStruct(arrowType)) {
+        const props = p.properties ?? [];
+        return { type: 'object', properties: Object.fromEntries(props.map((c, i) => [c.name, nestedJson(c, arrowType.children[i]!.type)])) };
+      }
       return { type: 'object' };
     case 'array':
+      if (arrow.DataType.isList(arrowType) && p.items !== undefined) return { type: 'array', items: nestedJson(p.items, arrowType.children[0]!.type) };
       return { type: 'array' };
   }
+}
+
+/** A nested property's JSON Schema: always nullable (nested-types.ts). */
+function nestedJson(p: OdcsTyped, arrowType: arrow.DataType): Record<string, unknown> {
+  const s = jsonTypeOf(logicalTypeOf(p), arrowType, p);
+  return { ...s, type: [s.type, 'null'] };
 }

@@ -86,9 +86,18 @@ pub fn to_json_schema(columns: &[Column]) -> Value {
     file_source::schema::to_json_schema(columns.iter().map(|c| (c.name.as_str(), c.ty.json_schema(), c.nullable)))
 }
 
-/// Columns from a contract's JSON Schema of one record, in property order.
+/// Columns from a contract's JSON Schema of one record, in property order. An object with
+/// "properties" or an array with "items" (a Struct / List column) is refused: CSV has none.
 pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
-    file_source::schema::from_json_schema(text, |p| {
+    let columns = file_source::schema::from_json_schema(text, |p| {
+        let nested = (p.types.contains(&"object") && p.schema.get("properties").is_some())
+            || (p.types.contains(&"array") && p.schema.get("items").is_some());
+        if nested {
+            return Err(Error::config(
+                "SCHEMA_UNSUPPORTED",
+                format!("column {:?}: the contract asks for a nested (struct or list) column; csv-reader reads only flat columns", p.name),
+            ));
+        }
         let ty = if p.types.contains(&"integer") {
             if p.format == Some("int32") { ColumnType::Int32 } else { ColumnType::Integer }
         } else if p.types.contains(&"number") {
@@ -102,8 +111,9 @@ pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
                 _ => ColumnType::String,
             }
         };
-        Column { name: p.name.to_string(), ty, nullable: p.nullable }
-    })
+        Ok(Column { name: p.name.to_string(), ty, nullable: p.nullable })
+    })?;
+    columns.into_iter().collect()
 }
 
 /// The header of a file (or column_1..N without one) and up to `sample` records.

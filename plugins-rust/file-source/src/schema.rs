@@ -14,6 +14,8 @@ pub struct Property<'a> {
     pub format: Option<&'a str>,
     /// Not required, or "null" among its types.
     pub nullable: bool,
+    /// The property's whole schema (nested "properties" / "items").
+    pub schema: &'a Value,
 }
 
 /// A column per property of the read-request schema, in property order (SCHEMA_INVALID
@@ -39,7 +41,7 @@ pub fn from_json_schema<T>(text: &str, mut column: impl FnMut(&Property<'_>) -> 
         };
         let format = prop.get("format").and_then(Value::as_str);
         let nullable = !required.contains(&name.as_str()) || types.contains(&"null");
-        columns.push(column(&Property { name, types, format, nullable }));
+        columns.push(column(&Property { name, types, format, nullable, schema: prop }));
     }
     if columns.is_empty() {
         return Err(invalid("no properties".into()));

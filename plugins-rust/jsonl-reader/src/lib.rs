@@ -14,6 +14,7 @@ mod config;
 mod cursor;
 mod files;
 mod json_text;
+mod nested;
 mod read;
 mod schema;
 mod source;

@@ -294,7 +294,7 @@ impl FileReader {
                     .columns()
                     .iter()
                     .zip(&self.columns)
-                    .map(|(a, c)| match c.ty {
+                    .map(|(a, c)| match &c.ty {
                         ColumnType::Timestamp => {
                             Arc::new(a.as_primitive::<TimestampMicrosecondType>().clone().with_timezone(TIMESTAMP_TZ)) as ArrayRef
                         }

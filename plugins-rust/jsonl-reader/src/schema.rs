@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::json_text;
+use crate::{json_text, nested};
 use crate::source;
 
 /// Records inference looks at.
@@ -17,7 +17,7 @@ pub const SAMPLE_ROWS: usize = 1000;
 /// The time zone of every timestamp column the plugin produces.
 pub use file_source::TIMESTAMP_TZ;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnType {
     Integer,
     Number,
@@ -30,6 +30,9 @@ pub enum ColumnType {
     /// An object or array (or any value), kept as its JSON text: the host's contract model
     /// carries ODCS object and array properties as JSON text (Utf8).
     Json,
+    /// A Struct or List, from a contract's object with properties or array with items
+    /// (nested.rs), decoded natively.
+    Nested(DataType),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +44,7 @@ pub struct Column {
 
 impl ColumnType {
     /// The Arrow field the batches carry (Json: Utf8, decoded by json_text).
-    pub fn field(self, name: &str, nullable: bool) -> Field {
+    pub fn field(&self, name: &str, nullable: bool) -> Field {
         let ty = match self {
             ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, Some(TIMESTAMP_TZ.into())),
             other => other.parse_type(),
@@ -52,12 +55,12 @@ impl ColumnType {
     /// The field arrow-json decodes into. Timestamps are parsed without a zone (naive
     /// values as UTC, offsets honoured) and labelled UTC afterwards: the zone database
     /// (chrono-tz) is not compiled in, and "UTC" is a named zone.
-    pub fn parse_field(self, name: &str) -> Field {
+    pub fn parse_field(&self, name: &str) -> Field {
         let field = Field::new(name, self.parse_type(), true);
-        if self == ColumnType::Json { json_text::mark(field) } else { field }
+        if *self == ColumnType::Json { json_text::mark(field) } else { field }
     }
 
-    fn parse_type(self) -> DataType {
+    fn parse_type(&self) -> DataType {
         match self {
             ColumnType::Integer => DataType::Int64,
             ColumnType::Number => DataType::Float64,
@@ -65,10 +68,11 @@ impl ColumnType {
             ColumnType::String | ColumnType::Json => DataType::Utf8,
             ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
             ColumnType::Date => DataType::Date32,
+            ColumnType::Nested(ty) => ty.clone(),
         }
     }
 
-    fn json_schema(self) -> Value {
+    fn json_schema(&self) -> Value {
         match self {
             ColumnType::Integer => json!({"type": "integer"}),
             ColumnType::Number => json!({"type": "number"}),
@@ -77,11 +81,12 @@ impl ColumnType {
             ColumnType::Timestamp => json!({"type": "string", "format": "date-time"}),
             ColumnType::Date => json!({"type": "string", "format": "date"}),
             ColumnType::Json => json!({}),
+            ColumnType::Nested(ty) => crate::nested::json_schema(ty),
         }
     }
 
     /// Columns an incremental read can use as its cursor.
-    pub fn is_cursor_candidate(self) -> bool {
+    pub fn is_cursor_candidate(&self) -> bool {
         matches!(self, ColumnType::Integer | ColumnType::Timestamp | ColumnType::Date)
     }
 }
@@ -98,8 +103,10 @@ pub fn to_json_schema(columns: &[Column]) -> Value {
 
 /// Columns from a contract's JSON Schema of one record, in property order.
 pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
-    file_source::schema::from_json_schema(text, |p| {
-        let ty = if p.types.contains(&"integer") {
+    let columns = file_source::schema::from_json_schema(text, |p| {
+        let ty = if nested::is_nested(p.schema) {
+            ColumnType::Nested(nested::data_type(p.schema, p.name)?)
+        } else if p.types.contains(&"integer") {
             ColumnType::Integer
         } else if p.types.contains(&"number") {
             ColumnType::Number
@@ -114,8 +121,9 @@ pub fn from_json_schema(text: &str) -> Result<Vec<Column>> {
                 _ => ColumnType::String,
             }
         };
-        Column { name: p.name.to_string(), ty, nullable: p.nullable }
-    })
+        Ok(Column { name: p.name.to_string(), ty, nullable: p.nullable })
+    })?;
+    columns.into_iter().collect()
 }
 
 /// The keys of a file's first SAMPLE_ROWS records, in first-seen order.
@@ -134,7 +142,7 @@ fn sample(path: &str, config: &Config) -> Result<Vec<(String, Option<ColumnType>
         for (key, value) in record {
             let ty = value_type(&value);
             match seen.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, t)) => *t = widen(*t, ty),
+                Some((_, t)) => *t = widen(t.take(), ty),
                 None => seen.push((key, ty)),
             }
         }

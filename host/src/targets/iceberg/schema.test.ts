@@ -34,6 +34,15 @@ describe('Iceberg table schema from the contract', () => {
     expect(() => icebergType(new arrow.Uint64(), 'x')).toThrow(expect.objectContaining({ code: 'ICEBERG_NOT_SUPPORTED' }));
   });
 
+  it('refuses Struct and List columns (nested contract properties), naming the column', () => {
+    const struct = object([...base, { name: 'profile', logicalType: 'object', properties: [{ name: 'city', logicalType: 'string' }] }]);
+    expect(() => newTableSchema(struct)).toThrow(expect.objectContaining({ code: 'ICEBERG_NOT_SUPPORTED', message: expect.stringContaining('column profile: Arrow type Struct<city: Utf8>') }));
+    const list = object([...base, { name: 'scores', logicalType: 'array', items: { logicalType: 'integer' } }]);
+    expect(() => newTableSchema(list)).toThrow(expect.objectContaining({ code: 'ICEBERG_NOT_SUPPORTED', message: expect.stringContaining('column scores: Arrow type List<Int64>') }));
+    // Without nested definitions they stay JSON text: an Iceberg string.
+    expect(newTableSchema(object([...base, { name: 'meta', logicalType: 'object' }])).fields.at(-1)).toMatchObject({ name: 'meta', type: 'string' });
+  });
+
   it('puts the field ids in the Arrow field metadata the Parquet writer reads', () => {
     const o = object(base);
     const s = withFieldIds(o.arrowSchema, newTableSchema(o));

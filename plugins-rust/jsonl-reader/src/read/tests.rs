@@ -106,6 +106,6 @@ fn inferred_columns() {
     let path = temp("infer.jsonl", TEXT.as_bytes());
     let config = Config::parse(&format!(r#"{{"files":["{path}"]}}"#)).unwrap();
     let cols = schema::infer(&path, &config).unwrap();
-    let types: Vec<(&str, ColumnType)> = cols.iter().map(|c| (c.name.as_str(), c.ty)).collect();
+    let types: Vec<(&str, ColumnType)> = cols.iter().map(|c| (c.name.as_str(), c.ty.clone())).collect();
     assert!(types.contains(&("id", ColumnType::Integer)) && types.contains(&("tags", ColumnType::Json)), "{types:?}");
 }
