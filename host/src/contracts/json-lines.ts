@@ -145,6 +145,11 @@ function reject(ctx: Ctx, i: number, f: ContractField, expected: string, value: 
 function buildColumn(values: unknown[], f: ContractField, ctx: Ctx): arrow.Data {
   const n = values.length;
   const type = f.arrowType;
+  if (arrow.DataType.isStruct(type) || arrow.DataType.isList(type)) {
+    // Not built from JSON values: a wrong nested type would need its own checks (nested-types.ts).
+    const expected = `${describeType(type)} (nested columns come only in Arrow IPC batches, not JSON Lines)`;
+    throw new DataValidationError([{ kind: 'type-mismatch', stream: ctx.stream, row: ctx.rowOffset, field: f.name, expected, actual: 'JSON Lines' }]);
+  }
   if (f.logicalType === 'object' || f.logicalType === 'array') {
     return utf8Column(values.map((v) => (v === null || v === undefined ? null : JSON.stringify(v)))).clone(type);
   }

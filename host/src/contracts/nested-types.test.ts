@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { describeType, sameType } from './arrow-types.js';
 import { nullColumn } from './columns.js';
 import { parseContract } from './load-contract.js';
+import { jsonLinesToBatch } from './json-lines.js';
+import { takeData } from './rules/split-rejected.js';
 import { validateBatch } from './validate-batch.js';
 
 const CONTRACT = `apiVersion: v3.0.2
@@ -22,11 +24,11 @@ schema:
           - name: address
             logicalType: object
             properties: [{ name: zip, logicalType: integer, physicalType: int }, { name: since, logicalType: date }]
-      - { name: scores, logicalType: array, items: { logicalType: number } }
+      - { name: scores, logicalType: array, items: { logicalType: number }, logicalTypeOptions: { minItems: 1 } }
       - name: items
         logicalType: array
         items: { logicalType: object, properties: [{ name: sku, logicalType: string }] }
-      - { name: meta, logicalType: object }
+      - { name: meta, logicalType: object, logicalTypeOptions: { minProperties: 1 } }
       - { name: list, logicalType: array }
 `;
 
@@ -85,5 +87,32 @@ describe('nested ODCS properties as Arrow Struct and List', () => {
     expect(r.issues.find((i) => i.field === 'profile')).toMatchObject({ kind: 'type-mismatch', actual: 'Struct<name: Int64>' });
     expect(r.batch.getChild('scores')!.toArray()).toEqual([null]);
     expect(describeType(r.batch.getChild('items')!.type)).toBe('List<Struct<sku: Utf8>>');
+  });
+
+  it('does not apply the JSON-text option checks to List / Struct columns (reported as not enforced)', () => {
+    const o = object();
+    expect(o.rules.notEnforced).toEqual([expect.objectContaining({ field: 'scores', rule: 'minItems', reason: 'minItems is not checked on List columns' })]);
+    const batch = new arrow.RecordBatch({
+      id: arrow.makeData({ type: new arrow.Int64(), length: 1, nullCount: 0, data: new BigInt64Array([1n]) }),
+      meta: arrow.vectorFromArray(['{}'], new arrow.Utf8()).data[0]!,
+    });
+    const r = validateBatch(batch, o, { mode: 'warn', stream: 't', rowOffset: 0, rules: undefined });
+    expect(r.batch.numRows).toBe(1);
+  });
+
+  it('takes rows of Struct and List columns (warn mode splits rejected rows off)', () => {
+    const t = new arrow.Struct([new arrow.Field('n', new arrow.Int32(), true), new arrow.Field('s', new arrow.Utf8(), true)]);
+    const sv = arrow.vectorFromArray([{ n: 1, s: 'a' }, null, { n: 3, s: null }, { n: 4, s: 'd' }], t);
+    const st = new arrow.Vector([takeData(sv.data[0]!, Int32Array.from([1, 2, 3]))]);
+    expect(st.toArray().map((r) => r?.toJSON() ?? null)).toEqual([null, { n: 3, s: null }, { n: 4, s: 'd' }]);
+    const l = new arrow.List(new arrow.Field('item', new arrow.Int32(), true));
+    const lv = arrow.vectorFromArray([[1, 2], [], null, [3, null]], l);
+    const lt = new arrow.Vector([takeData(lv.data[0]!, Int32Array.from([0, 2, 3]))]);
+    expect(lt.toArray().map((r) => (r === null ? null : [...r]))).toEqual([[1, 2], null, [3, null]]);
+  });
+
+  it('refuses Struct / List columns in the JSON Lines encoding, naming the field', () => {
+    const bytes = new TextEncoder().encode('{"id":1,"profile":{"name":"a"}}\n');
+    expect(() => jsonLinesToBatch(bytes, object())).toThrow(/field "profile".*nested columns come only in Arrow IPC/);
   });
 });

@@ -99,3 +99,39 @@ fn nullable(mut schema: Value) -> Value {
     }
     schema
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(schema: &str) -> Result<DataType> {
+        data_type(&serde_json::from_str(schema).unwrap(), "c")
+    }
+
+    #[test]
+    fn struct_and_list_types() {
+        let s = ty(r#"{"type":"object","properties":{"a":{"type":["integer","null"],"format":"int32"},
+            "b":{"type":"array","items":{"type":"object","properties":{"d":{"type":"string","format":"date"}}}},
+            "j":{"type":["object","null"]}}}"#)
+        .unwrap();
+        let DataType::Struct(fields) = &s else { panic!("{s:?}") };
+        assert_eq!(fields[0].data_type(), &DataType::Int32);
+        let item = Field::new("d", DataType::Date32, true);
+        let list = DataType::List(Field::new(ITEM, DataType::Struct(vec![item].into()), true).into());
+        assert_eq!(fields[1].data_type(), &list);
+        assert!(fields.iter().all(|f| f.is_nullable()));
+        assert_eq!((fields[2].data_type(), fields[2].metadata().len()), (&DataType::Utf8, 1), "untyped: JSON text");
+        assert_eq!(fields[0].metadata().len(), 0);
+        assert!(is_nested(&serde_json::from_str(r#"{"type":["array","null"],"items":{}}"#).unwrap()));
+        assert!(!is_nested(&serde_json::from_str(r#"{"type":"object"}"#).unwrap()));
+        assert_eq!(json_schema(&s)["properties"]["b"]["items"]["type"], json!(["object", "null"]));
+    }
+
+    #[test]
+    fn refuses_nested_formats_it_cannot_produce() {
+        let e = ty(r#"{"type":"object","properties":{"at":{"type":"string","format":"date-time"}}}"#).unwrap_err();
+        assert_eq!(e.code, "SCHEMA_UNSUPPORTED");
+        assert!(e.message.contains("nested field c.at: format \"date-time\""), "{}", e.message);
+        assert!(ty(r#"{"type":"array","items":{"type":"string","format":"decimal"}}"#).unwrap_err().message.contains("c[]"));
+    }
+}

@@ -46,7 +46,9 @@ export function fieldOptionChecks(
   out: FieldRulesOut,
 ): void {
   if (opts === undefined) return;
-  if (arrow.DataType.isDecimal(f.arrowType) || arrow.DataType.isBinary(f.arrowType)) return opaqueOptions(f, opts, out);
+  const t = f.arrowType;
+  // Struct / List (nested properties): the JSON-text checks of check-json.ts do not apply.
+  if (arrow.DataType.isDecimal(t) || arrow.DataType.isBinary(t) || arrow.DataType.isStruct(t) || arrow.DataType.isList(t)) return opaqueOptions(f, opts, out);
   switch (f.logicalType) {
     case 'integer':
     case 'number':
@@ -98,7 +100,7 @@ function opaqueOptions(f: ContractField, opts: Record<string, unknown>, out: Fie
       if (typeof c === 'string') out.problems.push({ at: `logicalTypeOptions/${key}`, message: c });
       else out.checks.push(c);
     } else {
-      const type = arrow.DataType.isDecimal(t) ? 'Decimal128' : 'Binary';
+      const type = arrow.DataType.isDecimal(t) ? 'Decimal128' : arrow.DataType.isStruct(t) ? 'Struct' : arrow.DataType.isList(t) ? 'List' : 'Binary';
       out.notEnforced.push({ field: f.name, type: 'logicalTypeOptions', rule: key, reason: `${key} is not checked on ${type} columns` });
     }
   }

@@ -75,7 +75,7 @@ function take(
   return new arrow.RecordBatch(schema, data);
 }
 
-/** Rows `rows` (ascending) of a column in a contract type: fixed width, Bool, Utf8 or Binary. */
+/** Rows `rows` (ascending) of a column in a contract type: fixed width, Bool, Utf8, Binary, Struct, List. */
 export function takeData(d: arrow.Data, rows: Int32Array): arrow.Data {
   const m = rows.length;
   const validity = new Uint8Array(paddedBytes(m));
@@ -111,6 +111,21 @@ export function takeData(d: arrow.Data, rows: Int32Array): arrow.Data {
       valueOffsets: outOffs,
       data: out,
     } as never);
+  }
+  if (arrow.DataType.isStruct(type)) {
+    const at = off === 0 ? rows : rows.map((r) => r + off);
+    return arrow.makeData({ type, length: m, nullCount, nullBitmap: validity, children: d.children.map((c) => takeData(c, at)) });
+  }
+  if (arrow.DataType.isList(type)) {
+    const offs = d.valueOffsets as Int32Array;
+    const outOffs = new Int32Array(m + 1);
+    const items: number[] = [];
+    for (let k = 0; k < m; k++) {
+      for (let j = offs[off + rows[k]!]!; j < offs[off + rows[k]! + 1]!; j++) items.push(j);
+      outOffs[k + 1] = items.length;
+    }
+    const child = takeData(d.children[0]!, Int32Array.from(items));
+    return arrow.makeData({ type, length: m, nullCount, nullBitmap: validity, valueOffsets: outOffs, child });
   }
   if (arrow.DataType.isDecimal(type)) {
     const k = type.bitWidth / 32;

@@ -109,3 +109,24 @@ fn inferred_columns() {
     let types: Vec<(&str, ColumnType)> = cols.iter().map(|c| (c.name.as_str(), c.ty.clone())).collect();
     assert!(types.contains(&("id", ColumnType::Integer)) && types.contains(&("tags", ColumnType::Json)), "{types:?}");
 }
+
+#[test]
+fn nested_struct_and_list_natively() {
+    let schema = r#"{"properties":{"id":{"type":"integer"},"p":{"type":"object","properties":{"n":{"type":"integer"},"q":{"type":"array","items":{"type":"integer"}}}}}}"#;
+    let cols = crate::schema::from_json_schema(schema).unwrap();
+    let path = temp("nested.jsonl", b"{\"id\":1,\"p\":{\"n\":5,\"q\":[1,null]}}\n{\"id\":2,\"p\":{}}\n{\"id\":3}\n{\"id\":4,\"p\":{\"n\":\"x\"}}\n");
+    let config = Config::parse(&format!(r#"{{"files":["{path}"],"batch_rows":2}}"#)).unwrap();
+    let mut reader = FileReader::open(&path, &config, &cols).unwrap();
+    let first = reader.read_batch().unwrap().unwrap();
+    let p = first.column(1).as_struct();
+    assert_eq!(p.column(0).as_primitive::<Int64Type>().value(0), 5);
+    assert_eq!(p.column(1).as_list::<i32>().value(0).as_primitive::<Int64Type>().iter().collect::<Vec<_>>(), [Some(1), None]);
+    assert!(p.is_valid(1) && p.column(0).is_null(1) && p.column(1).is_null(1), "missing nested keys are null");
+    let err = reader.read_batch().unwrap_err().to_string();
+    assert!(err.contains("nested.jsonl line 4") && err.contains("'n'"), "{err}");
+    // A nested key the contract does not name fails the read (arrow-json strict mode).
+    let path = temp("nested-extra.jsonl", b"{\"id\":1,\"p\":{\"n\":5,\"zz\":1}}\n");
+    let config = Config::parse(&format!(r#"{{"files":["{path}"],"batch_rows":2}}"#)).unwrap();
+    let err = FileReader::open(&path, &config, &cols).unwrap().read_batch().unwrap_err().to_string();
+    assert!(err.contains("line 1") && err.contains("zz"), "{err}");
+}
