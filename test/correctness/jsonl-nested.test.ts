@@ -68,11 +68,11 @@ function expected(r: Record<string, Json>) {
   };
 }
 
-async function duck<T>(ws: Workspace, query: string): Promise<T[]> {
+async function duck<T>(ws: Workspace, query: string, table = 'people'): Promise<T[]> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
-    const files = `'${join(ws.out, 'people').replaceAll("'", "''")}/**/*.parquet'`;
+    const files = `'${join(ws.out, table).replaceAll("'", "''")}/**/*.parquet'`;
     return (await conn.runAndReadAll(query.replaceAll('$FILES', files))).getRowObjectsJS() as T[];
   } finally {
     conn.closeSync();
@@ -80,9 +80,9 @@ async function duck<T>(ws: Workspace, query: string): Promise<T[]> {
   }
 }
 
-function run(ws: Workspace, file: string, text: string, plugin = MANIFEST, connector = 'jsonl') {
+function run(ws: Workspace, file: string, text: string, plugin = MANIFEST, connector = 'jsonl', job: Record<string, unknown> = {}) {
   ws.write(file, text);
-  ws.writeJob({ source_connector: connector, schema_validation_mode: 'strict', source: { plugin, objects: ['people'], files: [file] } });
+  ws.writeJob({ source_connector: connector, schema_validation_mode: 'strict', source: { plugin, objects: ['people'], files: [file] }, ...job });
   return runCli(['run', ws.job, '--json']);
 }
 
@@ -113,6 +113,26 @@ describe('JSON Lines objects and arrays as Arrow Struct and List', () => {
       meta: x.meta,
     }));
     expect(got).toEqual(RECORDS.map(expected));
+  }, 300_000);
+
+  it('warn mode quarantines a failing row with its nested values, the others committed', async () => {
+    const ws = workspace();
+    ws.write('contract.odcs.yaml', stringify(contract()));
+    const text = [RECORDS[0], { profile: { name: 'zed', address: { city: 'Rome', zip: 7 } }, scores: [5], items: [{ sku: 'z', qty: 1 }] }, ...RECORDS.slice(1)]
+      .map((x) => JSON.stringify(x))
+      .join('\n');
+    const r = run(ws, 'data/people.jsonl', text + '\n', MANIFEST, 'jsonl', { schema_validation_mode: 'warn', invalid_rows: 'quarantine' });
+    expect(r.status, r.stderr).toBe(0);
+    const kept = await duck<{ id: string; profile: string | null }>(ws, 'SELECT id::VARCHAR AS id, to_json(profile)::VARCHAR AS profile FROM read_parquet($FILES) ORDER BY id');
+    expect(kept.map((x) => [Number(x.id), x.profile === null ? null : JSON.parse(x.profile)])).toEqual(RECORDS.map(expected).map((e) => [e.id, e.profile]));
+    const rejected = await duck<Record<string, string | null>>(
+      ws,
+      'SELECT _rule, _field, to_json(profile)::VARCHAR AS profile, to_json(scores)::VARCHAR AS scores, to_json(items)::VARCHAR AS items FROM read_parquet($FILES)',
+      '_rejected/people',
+    );
+    expect(rejected.map((x) => ({ ...x, profile: JSON.parse(x.profile!), scores: JSON.parse(x.scores!), items: JSON.parse(x.items!) }))).toEqual([
+      { _rule: 'required', _field: 'id', profile: { name: 'zed', address: { city: 'Rome', zip: 7 } }, scores: [5], items: [{ sku: 'z', qty: 1 }] },
+    ]);
   }, 300_000);
 
   it('a wrong type inside a nested value fails the run with the file and line', () => {
