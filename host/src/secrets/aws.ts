@@ -1,9 +1,4 @@
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-  type SecretsManagerClientConfig,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { SecretManagerError } from '../errors/secret-errors.js';
 import type { SecretManager } from './secret-manager.js';
 import { secretRef, selectField } from './secret-ref.js';
@@ -26,14 +21,19 @@ export interface AwsSecretsConfig {
  */
 export class AwsSecretManager implements SecretManager {
   readonly kind = 'aws';
-  readonly #client: SecretsManagerClient;
-  constructor(readonly cfg: AwsSecretsConfig, clientCfg: SecretsManagerClientConfig = {}) {
-    this.#client = new SecretsManagerClient({
-      ...(cfg.region ? { region: cfg.region } : {}),
-      ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
+  #client: Promise<SecretsManagerClient> | undefined;
+  constructor(readonly cfg: AwsSecretsConfig, readonly clientCfg: SecretsManagerClientConfig = {}) {}
+
+  // The SDK is loaded on first use (~70 ms of module loading a run without aws secrets never pays).
+  #sdk = () => import('@aws-sdk/client-secrets-manager');
+  #connect(): Promise<SecretsManagerClient> {
+    this.#client ??= this.#sdk().then(({ SecretsManagerClient }) => new SecretsManagerClient({
+      ...(this.cfg.region ? { region: this.cfg.region } : {}),
+      ...(this.cfg.endpoint ? { endpoint: this.cfg.endpoint } : {}),
       maxAttempts: 3,
-      ...clientCfg,
-    });
+      ...this.clientCfg,
+    }));
+    return this.#client;
   }
 
   async get(name: string): Promise<string | undefined> {
@@ -42,8 +42,10 @@ export class AwsSecretManager implements SecretManager {
       throw new SecretManagerError(code, 'aws', name, `${ref.path} ${why}`);
     };
     let text: string | undefined;
+    const { GetSecretValueCommand, ResourceNotFoundException } = await this.#sdk();
+    const client = await this.#connect();
     try {
-      const out = await this.#client.send(
+      const out = await client.send(
         new GetSecretValueCommand({ SecretId: ref.path, VersionStage: this.cfg.version_stage ?? 'AWSCURRENT' }),
       );
       text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : undefined);

@@ -4,7 +4,7 @@
  * commit (a run killed in between is re-applied by recover on the next run, wherever it
  * runs). Reset deletes and writes its audit row in one transaction.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { StateError } from './errors.js';
 import type { StateResetAudit } from './audit.js';
 import type { FileStateStore, ManagedStateStore, ShownState, StreamState } from './state-store.js';
@@ -38,7 +38,9 @@ export class PostgresStateStore implements ManagedStateStore {
   #connect(): Promise<pg.Client> {
     this.#client ??= (async () => {
       const { host, port, database, user, password, ssl } = this.opts;
-      const client = new pg.Client({ host, port, database, user, password, ssl: ssl ? { rejectUnauthorized: true } : false, connectionTimeoutMillis: 10_000 });
+      // Loaded on first use: a run on file or target state never pays pg's module load.
+      const { default: { Client } } = await import('pg');
+      const client = new Client({ host, port, database, user, password, ssl: ssl ? { rejectUnauthorized: true } : false, connectionTimeoutMillis: 10_000 });
       client.on('error', () => {}); // a dropped connection fails the next query, typed below
       try {
         await client.connect();
