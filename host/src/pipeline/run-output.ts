@@ -27,6 +27,7 @@ export interface RunOutput {
 /** The built-in path: Parquet files staged in a target, committed atomically. */
 export function parquetOutput(job: Job, target: Target, staging: RunStaging): RunOutput {
   const encoders = new ParquetEncoderThreads(job.target.encoding_threads ?? defaultEncodingThreads());
+  encoders.prestart();
   return {
     description: `Parquet on ${target.description}`,
     async openStream(stream, object) {

@@ -3,6 +3,7 @@ import { readParquet } from 'parquet-wasm/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StagedFile } from '../../targets/target.js';
 import { ParquetEncoderThread, ParquetEncoderThreads } from './encoder-thread.js';
+import { compileEncoderModule } from './wasm-encoder.js';
 import type { ParquetFileOptions } from './writer-properties.js';
 
 /** A staged file in memory: the chunks in the order they were written. */
@@ -96,5 +97,33 @@ describe('ParquetEncoderThreads', () => {
     }
     await new ParquetEncoderThreads(3).terminate(); // none started: nothing to stop
     expect(() => new ParquetEncoderThreads(0)).toThrow(/positive integer/);
+  });
+
+  it('prestart starts the first thread once the module is compiled; warm starts the rest; neither after terminate', async () => {
+    const threads = new ParquetEncoderThreads(2);
+    try {
+      threads.prestart();
+      expect(threads.started).toBe(0); // the compile is asynchronous
+      await compileEncoderModule();
+      await new Promise((r) => setImmediate(r));
+      expect(threads.started).toBe(1);
+      threads.warm();
+      expect(threads.started).toBe(2);
+      // The prestarted thread encodes as any other.
+      const staged = memoryFile('a.parquet');
+      const file = threads.at(0).open(options, staged);
+      await file.append(tableToIPC(tableFromArrays({ id: BigInt64Array.from([7n]) }), 'stream'), 1);
+      await file.close();
+      expect(Number(tableFromIPC(readParquet(staged.bytes()).intoIPCStream()).getChild('id')!.get(0))).toBe(7);
+    } finally {
+      await threads.terminate();
+    }
+    const stopped = new ParquetEncoderThreads(2);
+    stopped.prestart();
+    await stopped.terminate();
+    stopped.warm();
+    await compileEncoderModule();
+    await new Promise((r) => setImmediate(r));
+    expect(stopped.started).toBe(0); // a run that ended before its first batch leaves no thread behind
   });
 });

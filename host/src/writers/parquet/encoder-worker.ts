@@ -6,10 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ParquetEncoder } from './encoder.js';
 import type { EncoderEvent, EncoderRequest } from './encoder-protocol.js';
-import { useEncoderModule } from './wasm-encoder.js';
+import { useEncoderModule, warmEncoder } from './wasm-encoder.js';
 
 const given = (workerData as { encoderModule?: unknown } | undefined)?.encoderModule;
-if (given instanceof WebAssembly.Module) useEncoderModule(given);
+if (given instanceof WebAssembly.Module) {
+  useEncoderModule(given);
+  warmEncoder(); // the instance is ready before the first file arrives
+}
 
 const port = parentPort!;
 const post = (e: EncoderEvent, transfer: ArrayBuffer[] = []) => port.postMessage(e, transfer);

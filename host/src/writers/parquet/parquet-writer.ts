@@ -63,10 +63,16 @@ export class ParquetStreamWriter {
     for (const [folder, part] of partitionBatch(batch, this.opts.partitionBy)) await this.#append(0, folder, part);
   }
 
-  /** The parallel file a batch goes to: the first alone until a row group's worth is written, then each in turn. */
+  /**
+   * The parallel file a batch goes to: the first alone until a row group's worth is
+   * written, then each in turn. The other threads start at a quarter of that, so their
+   * boot overlaps the first file's batches.
+   */
   #lane(rows: number): number {
     const lanes = this.encoders.size;
     const lane = lanes === 1 || this.#rows < this.#rowGroupRows ? 0 : this.#turn++ % lanes;
+    const quarter = this.#rowGroupRows / 4;
+    if (lanes > 1 && this.#rows < quarter && this.#rows + rows >= quarter) this.encoders.warm();
     this.#rows += rows;
     return lane;
   }

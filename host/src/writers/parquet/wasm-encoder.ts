@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostError } from '../../errors/host-error.js';
 import { packageRoot } from '../../package-root.js';
@@ -48,8 +49,25 @@ export function encoderModule(): WebAssembly.Module {
   return (compiled = new WebAssembly.Module(readFileSync(ENCODER_WASM)));
 }
 
+let compiling: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * Compiles the module off the main thread (WebAssembly.compile), for a run to start while
+ * its reader starts; encoderModule() returns it from then on. Rejects if it is not built
+ * (encoderModule() then throws PARQUET_ENCODER_NOT_BUILT where a file needs it).
+ */
+export function compileEncoderModule(): Promise<WebAssembly.Module> {
+  compiling ??= compiled ? Promise.resolve(compiled) : readFile(ENCODER_WASM).then((bytes) => WebAssembly.compile(bytes)).then((m) => (compiled ??= m));
+  return compiling;
+}
+
 export function useEncoderModule(module: WebAssembly.Module): void {
   compiled ??= module;
+}
+
+/** Instantiates the thread's encoder now, ahead of its first file. */
+export function warmEncoder(): void {
+  encoder();
 }
 
 /** The thread's one instance of the encoder module (every file it encodes shares it). */
