@@ -4,21 +4,34 @@
  * the host's encoder module (host/native/parquet-encoder: the arrow-rs parquet crate at
  * opt-level 3 + SIMD), same writer properties, one thread, runs alternating.
  *   npx tsx bench/wide/encode-bench.ts [--runs 3] [--batch-rows 16384]
+ * Or two builds of the module against each other (`--modules A.wasm,B.wasm`), each run in
+ * its own process (the module is compiled and tiered up once per process, as in a job),
+ * CPU including the background compiler's, with the output's SHA-256.
  * The batches: one dativo-host run of the wide job (its committed Parquet read back, in
  * batches of the csv-reader's size, each an IPC stream under the contract's schema).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Type, tableFromIPC, tableToIPC, Table } from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
-import { WasmParquetFile } from '../../host/src/writers/parquet/wasm-encoder.js';
+import { useEncoderModule, WasmParquetFile } from '../../host/src/writers/parquet/wasm-encoder.js';
+import { tuneWasmTiering } from '../../host/src/runtime/wasm-tiering.js';
 import type { ParquetFileOptions } from '../../host/src/writers/parquet/writer-properties.js';
 import { median, printTable } from '../report.js';
 import { runDativo } from '../tools.js';
 import { wideCase } from '../wide-csv.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'batch-rows': { type: 'string', default: '16384' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'batch-rows': { type: 'string', default: '16384' },
+    modules: { type: 'string' },
+    'child-module': { type: 'string' },
+  },
+});
 const dataDir = join(import.meta.dirname, '..', '..', 'test', '.build', 'bench-data');
 const c = { ...wideCase(dataDir), work: join(dataDir, 'work-encode-bench') };
 
@@ -76,7 +89,55 @@ async function module(streams: Uint8Array[], o: ParquetFileOptions): Promise<num
   return bytes + (file.close()?.byteLength ?? 0);
 }
 
+/** The streams and options in one file, for the child processes: [u32 length][bytes]..., options first. */
+const framed = (parts: Uint8Array[]): Buffer => Buffer.concat(parts.flatMap((p) => [Buffer.from(new Uint32Array([p.byteLength]).buffer), p]));
+function unframe(buf: Buffer): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let at = 0; at < buf.byteLength; ) {
+    const n = buf.readUInt32LE(at);
+    parts.push(buf.subarray(at + 4, at + 4 + n).slice());
+    at += 4 + n;
+  }
+  return parts;
+}
+
+if (values['child-module']) {
+  // One run of one module build, as the CLI sets V8 up; the parent reads the JSON line.
+  tuneWasmTiering();
+  useEncoderModule(new WebAssembly.Module(readFileSync(values['child-module'])));
+  const [head, ...streams] = unframe(readFileSync(join(c.work, 'streams.bin')));
+  const [cpu0, wall0] = [process.cpuUsage(), performance.now()];
+  const file = new WasmParquetFile(JSON.parse(Buffer.from(head!).toString()) as ParquetFileOptions);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const chunk of [...streams.map((ipc) => file.append(ipc)), file.close()]) {
+    if (chunk) (bytes += chunk.byteLength), hash.update(chunk);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - wall0) / 1000, mb: bytes / 2 ** 20, sha256: hash.digest('hex').slice(0, 16) }));
+  process.exit(0);
+}
+
 const { streams, rows, options } = batches();
+if (values.modules) {
+  writeFileSync(join(c.work, 'streams.bin'), framed([Buffer.from(JSON.stringify(options)), ...streams]));
+  const wasms = values.modules.split(',');
+  const got = new Map<string, { cpu: number; wall: number; mb: number; sha256: string }[]>();
+  for (let i = 0; i < Number(values.runs); i++) {
+    for (const wasm of wasms) {
+      const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--child-module', wasm], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`${wasm}: ${r.stderr.slice(-2000)}`);
+      got.set(wasm, [...(got.get(wasm) ?? []), JSON.parse(r.stdout.trim().split('\n').pop()!)]);
+    }
+  }
+  const table = [...got].map(([wasm, r]) => ({ module: wasm, cpu_s: median(r.map((x) => x.cpu)), wall_s: median(r.map((x) => x.wall)), parquet_mb: r[0]!.mb, sha256: r[0]!.sha256 }));
+  printTable({
+    name: `encode-bench: wide case, ${rows} rows in ${streams.length} IPC streams, one thread, each run in its own process`,
+    note: `median of ${values.runs} alternating runs; every CPU s: ${[...got].map(([w, r]) => `${w} ${r.map((x) => x.cpu.toFixed(2)).join(' ')}`).join(' / ')}`,
+    rows: [...table, { module: 'B / A', cpu_s: table[1]!.cpu_s / table[0]!.cpu_s, wall_s: table[1]!.wall_s / table[0]!.wall_s, parquet_mb: table[1]!.parquet_mb / table[0]!.parquet_mb, sha256: '' }],
+  });
+  process.exit(0);
+}
 const encoders = { 'parquet-wasm 0.8.0 npm (before)': parquetWasm, 'parquet-encoder module (after)': module };
 const got = new Map<string, { cpu: number; wall: number; mb: number }[]>();
 for (let i = 0; i < Number(values.runs); i++) {
