@@ -2,9 +2,9 @@
  * Before/after of one change, measured in one run: dativo-host's job on a case, variant A
  * and variant B alternating (A B A B ...), medians and B / A. A variant is a CLI entry
  * (another checkout's bin/dativo-host.mjs), a csv-reader build (its plugin.yaml) and/or
- * environment variables.
+ * environment variables and/or node options (`--b-node=--wasm-tiering-budget=50000000`).
  *   npx tsx bench/ab.ts [--case wide|orders] [--runs 5] [--a-cli F] [--b-cli F] [--a-plugin F] [--b-plugin F]
- *     [--a-env K=V ...] [--b-env K=V ...]
+ *     [--a-env K=V ...] [--b-env K=V ...] [--a-node=OPT ...] [--b-node=OPT ...]
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     'b-plugin': { type: 'string' },
     'a-env': { type: 'string', multiple: true },
     'b-env': { type: 'string', multiple: true },
+    'a-node': { type: 'string', multiple: true },
+    'b-node': { type: 'string', multiple: true },
   },
 });
 const dataDir = join(import.meta.dirname, '..', 'test', '.build', 'bench-data');
@@ -33,6 +35,7 @@ const c: CopyCase =
 const variant = (k: 'a' | 'b'): DativoOptions => ({
   ...(values[`${k}-cli`] ? { cli: values[`${k}-cli`] } : {}),
   ...(values[`${k}-plugin`] ? { plugin: values[`${k}-plugin`] } : {}),
+  ...(values[`${k}-node`] ? { nodeArgs: values[`${k}-node`] } : {}),
   ...(values[`${k}-env`] ? { env: Object.fromEntries(values[`${k}-env`]!.map((e) => e.split('=', 2) as [string, string])) } : {}),
 });
 const got: Record<'a' | 'b', Timed[]> = { a: [], b: [] };
