@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { Type, tableFromIPC, tableToIPC, Table } from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
 import { useEncoderModule, WasmParquetFile } from '../../host/src/writers/parquet/wasm-encoder.js';
-import { tuneWasmTiering } from '../../host/src/runtime/wasm-tiering.js';
+import { tuneWasmTiering } from '../../host/src/runtime/v8-tiering.js';
 import type { ParquetFileOptions } from '../../host/src/writers/parquet/writer-properties.js';
 import { median, printTable } from '../report.js';
 import { runDativo } from '../tools.js';

@@ -8,7 +8,7 @@ export { ReaderClient } from './runtime/reader-client.js';
 export { WriterClient, SinkClient } from './runtime/writer-client.js';
 export { runCommand, type RunCommandOptions } from './runtime/run-command.js';
 export { CONTRACT_VERSION } from './runtime/contract.js';
-export { tuneWasmTiering } from './runtime/wasm-tiering.js';
+export { tuneJsTiering, tuneWasmTiering } from './runtime/v8-tiering.js';
 export { StaticSecretManager, EnvSecretManager, type SecretManager } from './secrets/secret-manager.js';
 export type { Batch, PluginSpec, StreamDescriptor, ReadRequest, CommitInfo } from './runtime/plugin-types.js';
 export { loadJob, type Job } from './config/job.js';

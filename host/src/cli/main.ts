@@ -69,7 +69,9 @@ const STARTS_A_PLUGIN = new Set(['run', 'check', 'discover', 'spec', 'exec']);
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  (await import('../runtime/wasm-tiering.js')).tuneWasmTiering();
+  const tiering = await import('../runtime/v8-tiering.js');
+  tiering.tuneWasmTiering();
+  tiering.tuneJsTiering();
   const pool = (await import('../runtime/worker-pool.js')).defaultWorkerPool;
   pool.keepSpares(0); // one-shot: no spare plugin worker
   // The plugin's worker boots (~100 ms) while the command loads and plans.
