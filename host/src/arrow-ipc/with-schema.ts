@@ -70,8 +70,9 @@ const typeKey = (type: Field['type']): string =>
 
 /**
  * Everything of `schema` its schema message encodes: names, types with their parameters,
- * nullability and metadata, recursively (children included). Undefined (not cached) for types whose text leaves out part of
- * the message: dictionaries (id, ordering), maps (keysSorted), unions (mode, type ids).
+ * nullability and metadata, recursively (children included). Undefined (not cached) for
+ * types whose properties leave out part of the message: dictionaries (id, ordering), maps
+ * (keysSorted), unions (mode, type ids).
  */
 function schemaKey(schema: Schema): string | undefined {
   const parts: string[] = [];
@@ -88,4 +89,3 @@ function schemaKey(schema: Schema): string | undefined {
   parts.push([...schema.metadata].flat().join('\u0002'));
   return parts.join('');
 }
-

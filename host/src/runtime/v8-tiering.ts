@@ -34,4 +34,3 @@ export function tuneJsTiering(budget = 540_672): void {
   if (process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) return;
   setFlagsFromString(`--interrupt-budget=${budget}`);
 }
-
