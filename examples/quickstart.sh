@@ -14,9 +14,13 @@ fi
 [ -f dist/cli/main.js ] && [ -f dist/bundle/main.mjs ] && [ -z "$(find host/src -newer dist/cli/main.js -name '*.ts' | head -1)" ] || npm run build --silent
 
 # The host's Parquet encoder module (host/native/parquet-encoder), cached by source in the
-# cache dir: with the toolchain present the script checks it is current; without it, it is
-# built once after installing the toolchain.
-if [ -x /usr/bin/rustc ] && [ -x /usr/bin/clang-19 ]; then
+# cache dir: with the whole toolchain present the script checks it is current; without it
+# (or with part of it: no linker, no standard library sources), it is built once after
+# installing the toolchain, unless a built one is already there (an installed package's).
+encoder_tools=(/usr/bin/rustc /usr/bin/cargo /usr/bin/wasm-ld-19 /usr/bin/clang-19 /usr/bin/llvm-ar-19
+  /usr/lib/rustlib/src/rust/library/std/Cargo.toml)
+have_all() { for path in "$@"; do [ -e "$path" ] || return 1; done; }
+if have_all "${encoder_tools[@]}"; then
   bash .ci/install-parquet-encoder.sh >/dev/null
 elif [ ! -f dist/parquet-encoder/parquet_encoder.wasm ]; then
   echo "quickstart: installing the Rust -> wasm toolchain (.ci/install-rust-wasm.sh), then building the Parquet encoder"
