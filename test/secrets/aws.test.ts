@@ -8,10 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSecretManager } from '../../host/src/secrets/aws.js';
 import { CachedSecretManager } from '../../host/src/secrets/cached-secret-manager.js';
 import { createSecretManager } from '../../host/src/secrets/create-secret-manager.js';
-import { fixture, writeManifest } from '../helpers/fixtures.js';
-import { jobWorkspace } from '../helpers/job.js';
-import { runCli } from '../helpers/run-cli.js';
-import { counting, readThroughProbe } from './probe-secrets.js';
+import { counting, readThroughProbe, runSecretJob } from './probe-secrets.js';
 import { startMoto, type TestServer } from './servers.js';
 
 const CREDS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
@@ -81,15 +78,7 @@ describe('aws secret manager (moto server)', () => {
   });
 
   it('a CLI run: the granted plugin reads the secret; the value is in no log line and not on stderr', () => {
-    const probe = writeManifest(fixture('rust', 'probe-reader'), { name: 'secret-source', capabilities: { secrets: ['api_token'] } });
-    const ws = jobWorkspace(0);
-    ws.writeJob({
-      source: { plugin: probe, objects: ['orders'], config: { action: 'secret', name: 'api_token' } },
-      secrets: { manager: 'aws', aws: { endpoint: moto.url, region: 'us-east-1', prefix: 'dativo/' } },
-      policy: { secrets: ['api_token'] },
-      retries: { max_attempts: 1, base_delay_ms: 10 },
-    });
-    const r = runCli(['run', ws.jobFile], { env: { ...CREDS, DATIVO_LOG_LEVEL: 'debug' } });
+    const r = runSecretJob({ manager: 'aws', aws: { endpoint: moto.url, region: 'us-east-1', prefix: 'dativo/' } }, CREDS);
     // The read happened (audited by name) ...
     expect(r.stderr).toMatch(/secret\.read[^\n]*api_token|api_token[^\n]*secret\.read/);
     // ... and the value appears nowhere a user or a log collector sees.

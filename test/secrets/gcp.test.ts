@@ -10,11 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedSecretManager } from '../../host/src/secrets/cached-secret-manager.js';
 import { createSecretManager } from '../../host/src/secrets/create-secret-manager.js';
 import { GcpSecretManager, type GcpSecretsConfig } from '../../host/src/secrets/gcp.js';
-import { fixture, writeManifest } from '../helpers/fixtures.js';
-import { jobWorkspace } from '../helpers/job.js';
-import { runCli } from '../helpers/run-cli.js';
 import { startGcpSecretManager, type GcpTestServer } from './gcp-server.js';
-import { counting, readThroughProbe } from './probe-secrets.js';
+import { counting, readThroughProbe, runSecretJob } from './probe-secrets.js';
 
 let gcp: GcpTestServer;
 const P = 'projects/acme-etl/secrets';
@@ -127,16 +124,8 @@ describe('gcp secret manager (local AccessSecretVersion server)', () => {
   });
 
   it('a CLI run: the granted plugin reads the secret; the value is in no log line and not on stderr', () => {
-    const probe = writeManifest(fixture('rust', 'probe-reader'), { name: 'secret-source', capabilities: { secrets: ['api_token'] } });
-    const ws = jobWorkspace(0);
-    ws.writeJob({
-      source: { plugin: probe, objects: ['orders'], config: { action: 'secret', name: 'api_token' } },
-      secrets: { manager: 'gcp', gcp: { endpoint: gcp.url, project: 'acme-etl', prefix: 'dativo-' } },
-      policy: { secrets: ['api_token'] },
-      retries: { max_attempts: 1, base_delay_ms: 10 },
-    });
     const before = gcp.asked().length;
-    const r = runCli(['run', ws.jobFile], { env: { ...adcEnv, DATIVO_LOG_LEVEL: 'debug' } });
+    const r = runSecretJob({ manager: 'gcp', gcp: { endpoint: gcp.url, project: 'acme-etl', prefix: 'dativo-' } }, adcEnv);
     expect(r.stderr).toMatch(/secret\.read[^\n]*api_token|api_token[^\n]*secret\.read/);
     expect(gcp.asked().slice(before)).toEqual([`${P}/dativo-api_token/versions/latest`]);
     expect(r.stderr + r.stdout).not.toContain('tok-gcp-5d1e');

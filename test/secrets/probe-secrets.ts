@@ -3,6 +3,8 @@ import { createLogger, MemoryLogDestination } from '../../host/src/logging/logge
 import { loadPlugin } from '../../host/src/runtime/load-plugin.js';
 import type { SecretManager } from '../../host/src/secrets/secret-manager.js';
 import { fixture, writeManifest } from '../helpers/fixtures.js';
+import { jobWorkspace } from '../helpers/job.js';
+import { runCli } from '../helpers/run-cli.js';
 
 export interface SecretRead {
   value?: unknown;
@@ -35,3 +37,20 @@ export function counting(inner: SecretManager): SecretManager & { asked: string[
   const asked: string[] = [];
   return { kind: inner.kind, asked, get: (n: string) => (asked.push(n), inner.get(n)) };
 }
+
+/**
+ * A CLI run of a job whose Rust probe plugin, granted `api_token`, reads it through the
+ * job's `secrets` block (debug logging on, one attempt); returns the CLI's output.
+ */
+export function runSecretJob(secrets: Record<string, unknown>, env: NodeJS.ProcessEnv) {
+  const probe = writeManifest(fixture('rust', 'probe-reader'), { name: 'secret-source', capabilities: { secrets: ['api_token'] } });
+  const ws = jobWorkspace(0);
+  ws.writeJob({
+    source: { plugin: probe, objects: ['orders'], config: { action: 'secret', name: 'api_token' } },
+    secrets,
+    policy: { secrets: ['api_token'] },
+    retries: { max_attempts: 1, base_delay_ms: 10 },
+  });
+  return runCli(['run', ws.jobFile], { env: { ...env, DATIVO_LOG_LEVEL: 'debug' } });
+}
+

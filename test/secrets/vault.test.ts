@@ -12,10 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedSecretManager } from '../../host/src/secrets/cached-secret-manager.js';
 import { createSecretManager } from '../../host/src/secrets/create-secret-manager.js';
 import { VaultSecretManager, type VaultSecretsConfig } from '../../host/src/secrets/vault.js';
-import { fixture, writeManifest } from '../helpers/fixtures.js';
-import { jobWorkspace } from '../helpers/job.js';
-import { runCli } from '../helpers/run-cli.js';
-import { counting, readThroughProbe } from './probe-secrets.js';
+import { counting, readThroughProbe, runSecretJob } from './probe-secrets.js';
 import { startVault, VAULT_ROOT_TOKEN, type TestServer } from './servers.js';
 
 let vault: TestServer;
@@ -213,16 +210,10 @@ describe('vault secret manager (Vault v1.21.0 dev server)', () => {
   });
 
   it('a CLI run: the granted plugin reads the secret; the value is in no log line and not on stderr', () => {
-    const probe = writeManifest(fixture('rust', 'probe-reader'), { name: 'secret-source', capabilities: { secrets: ['api_token'] } });
-    const ws = jobWorkspace(0);
-    ws.writeJob({
-      source: { plugin: probe, objects: ['orders'], config: { action: 'secret', name: 'api_token' } },
-      secrets: { manager: 'vault', vault: { address: vault.url, prefix: 'dativo/', auth: { method: 'approle' } } },
-      policy: { secrets: ['api_token'] },
-      retries: { max_attempts: 1, base_delay_ms: 10 },
-    });
-    const env = { VAULT_ROLE_ID: approle.role_id, VAULT_SECRET_ID: approle.secret_id, DATIVO_LOG_LEVEL: 'debug' };
-    const r = runCli(['run', ws.jobFile], { env });
+    const r = runSecretJob(
+      { manager: 'vault', vault: { address: vault.url, prefix: 'dativo/', auth: { method: 'approle' } } },
+      { VAULT_ROLE_ID: approle.role_id, VAULT_SECRET_ID: approle.secret_id },
+    );
     expect(r.stderr).toMatch(/secret\.read[^\n]*api_token|api_token[^\n]*secret\.read/);
     expect(r.stderr + r.stdout).not.toContain('tok-vault-4b2c');
     expect(r.stderr + r.stdout).not.toContain(approle.secret_id);
