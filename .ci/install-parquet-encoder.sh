@@ -14,26 +14,8 @@ CACHE="${DATIVO_CACHE_DIR:-$HOME/.cache/dativo-host}"
 CRATE=host/native/parquet-encoder
 OUT=dist/parquet-encoder/parquet_encoder.wasm
 
-PACKAGES=(clang-19 llvm-19)
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
-    missing+=("$pkg")
-  fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  SUDO=()
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO=(sudo -n); else
-      echo "install-parquet-encoder: must run as root to install: ${missing[*]}" >&2
-      exit 1
-    fi
-  fi
-  echo "install-parquet-encoder: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get update </dev/null
-  "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
-fi
+source "$(dirname "$SCRIPT")/debian-packages.sh"
+DEBIAN_PACKAGES_QUIET=1 debian_packages install-parquet-encoder clang-19 llvm-19
 for tool in /usr/bin/cargo /usr/bin/rustc /usr/bin/wasm-ld-19 /usr/bin/clang-19 /usr/bin/llvm-ar-19; do
   if [ ! -x "$tool" ]; then
     echo "install-parquet-encoder: $tool is missing (run bash .ci/install-rust-wasm.sh first)" >&2

@@ -5,25 +5,6 @@
 # state backend tests). No cluster of the package is used. Idempotent; run as root (or with passwordless sudo).
 set -euo pipefail
 
-PACKAGES=(postgresql-15)
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then missing+=("$pkg"); fi
-done
-
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-postgres: already installed: ${PACKAGES[*]}"
-else
-  SUDO=()
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO=(sudo -n); else
-      echo "install-postgres: must run as root to install: ${missing[*]}" >&2
-      exit 1
-    fi
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  echo "install-postgres: installing ${missing[*]}"
-  "${SUDO[@]}" apt-get update </dev/null
-  "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
-fi
+source "$(dirname "$0")/debian-packages.sh"
+debian_packages install-postgres postgresql-15
 test -x /usr/lib/postgresql/15/bin/initdb || { echo "install-postgres: /usr/lib/postgresql/15/bin/initdb missing" >&2; exit 1; }
