@@ -54,7 +54,8 @@ export interface CopyCase {
   work: string;
 }
 
-const fresh = (dir: string) => {
+/** `dir`, emptied (made if absent). */
+export const fresh = (dir: string) => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
 };

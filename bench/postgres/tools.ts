@@ -9,12 +9,12 @@
  *   dlt (sqlalchemy)  the same with dlt's default backend
  *   COPY floor        psql: COPY (SELECT * FROM table) TO STDOUT (FORMAT binary|text) > /dev/null
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeManifest } from '../../test/helpers/fixtures.js';
 import { dltPython } from '../python/venv.js';
-import { timed, type Timed } from '../tools.js';
+import { fresh, timed, type Timed } from '../tools.js';
 import { PG_PASSWORD, PG_TABLE, PG_USER } from './seed.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -26,11 +26,6 @@ export interface PgCase {
   /** The postgres-reader component (its dist/ build). */
   component: string;
 }
-
-const fresh = (dir: string) => {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-};
 
 const parquetMb = (dir: string): number =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
